@@ -1,0 +1,1 @@
+"""Piccolo tables of the candidates app (profiles, shortlists, placements come later)."""

@@ -1,0 +1,72 @@
+"""Settings read once from the environment (``PORTAL_*``).
+
+A leaf module: any layer may import it. Tests set the environment before the first call
+to :func:`get_settings` and clear the cache when they change it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PORTAL_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///var/portal.sqlite",
+        description="sqlite:///relative/or/absolute/path or postgresql://user@host:port/db",
+    )
+    sources_file: Path = Field(default=REPO_ROOT / "sources.toml")
+    secret_key: str | None = None
+    dev_mode: bool = False
+
+    # Harvesting
+    user_agent: str = "NorecPortalBot/0.1 (+https://www.norec.no; vacancy harvester)"
+    http_delay: float = Field(default=2.0, ge=0, description="seconds between requests per host")
+    http_timeout: float = Field(default=30.0, gt=0)
+    http_max_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    http_max_retries: int = Field(default=3, ge=0)
+
+    # Scheduler
+    scheduler_misfire_grace_seconds: int = Field(default=900, ge=1)
+    housekeeping_cron: str = "17 * * * *"
+    scheduler_shutdown_grace_seconds: float = Field(default=120.0, ge=0)
+    lock_ttl_seconds: int = Field(default=3 * 3600, ge=60)
+
+    # Web
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme
+        if scheme not in {"sqlite", "postgresql", "postgres"}:
+            raise ValueError(
+                f"PORTAL_DATABASE_URL must start with sqlite:/// or postgresql://, got {scheme!r}"
+            )
+        return value
+
+    @property
+    def engine(self) -> str:
+        return "sqlite" if self.database_url.startswith("sqlite") else "postgres"
+
+    @property
+    def sqlite_path(self) -> Path:
+        """Path of the SQLite file (``sqlite:///var/x.db`` is relative to the working dir,
+        ``sqlite:////abs/x.db`` absolute)."""
+        if self.engine != "sqlite":
+            raise ValueError("not an SQLite database URL")
+        return Path(unquote(self.database_url.removeprefix("sqlite:///")))
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
