@@ -1,0 +1,145 @@
+"""What every adapter is and receives, plus the small helpers adapters share.
+
+An adapter reads one kind of source (the ReliefWeb API, an RSS feed...) and yields
+``ScrapedPage`` objects. It knows nothing of the database: the engine hands it a
+``SourceConfig`` (one entry of sources.toml, with the stored validators) and a
+``PoliteClient``, and stores what comes out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, ClassVar, Protocol, TypeVar
+
+from dateutil import parser as dateutil_parser
+from pydantic import BaseModel, ValidationError
+
+from scrapers.http import PoliteClient
+from scrapers.records import RejectedRecord, ScrapedPage, ScrapedVacancy, SourceError
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One source as configured: which adapter reads it, where, and with what options."""
+
+    id: str
+    adapter: str
+    base_url: str
+    organization: str | None = None
+    """Default organisation for records that do not name one."""
+    params: Mapping[str, Any] = field(default_factory=dict)
+    """Adapter-specific options; each adapter validates its own and rejects unknown keys."""
+    etag: str | None = None
+    last_modified: str | None = None
+    """Validators stored from the previous complete run, sent for a conditional GET."""
+
+
+class Adapter(Protocol):
+    """Reads one kind of source into pages of records.
+
+    ``pages`` is an async generator. It raises ``NotModified`` when the first request is
+    answered 304, and ``SourceError`` when a fetch fails or the payload's shape changed
+    (the message names the adapter and what is missing, e.g. "reliefweb: response has
+    no 'data' list"). Records that cannot be read become ``RejectedRecord``s on their
+    page; the other records go on.
+    """
+
+    name: ClassVar[str]
+
+    def pages(self, source: SourceConfig, client: PoliteClient) -> AsyncIterator[ScrapedPage]:
+        """Yield the source's pages in order; the last one of a complete listing has
+        ``is_last=True``."""
+        ...
+
+
+ParamsModel = TypeVar("ParamsModel", bound=BaseModel)
+
+
+def parse_params(adapter: str, model: type[ParamsModel], source: SourceConfig) -> ParamsModel:
+    """Validate ``source.params`` against the adapter's options model.
+
+    A missing required option, a wrong type or an unknown key (a typo in sources.toml)
+    raises ``SourceError`` naming the adapter, the source and the offending keys.
+    """
+    try:
+        return model.model_validate(dict(source.params))
+    except ValidationError as exc:
+        problems = "; ".join(_describe_error(error) for error in exc.errors())
+        raise SourceError(
+            f"{adapter}: invalid params for source {source.id!r}: {problems}"
+        ) from exc
+
+
+def build_vacancy(fields: dict[str, Any]) -> ScrapedVacancy | RejectedRecord:
+    """Turn the fields an adapter read into a record, or a rejection saying why not."""
+    try:
+        return ScrapedVacancy(**fields)
+    except ValidationError as exc:
+        problems = "; ".join(_describe_error(error) for error in exc.errors())
+        external_id = fields.get("external_id") or None
+        return RejectedRecord(external_id=external_id, reason=problems)
+
+
+def reject_missing(external_id: str | None, missing: list[str]) -> RejectedRecord:
+    """A rejection for a record that lacks required fields."""
+    return RejectedRecord(external_id=external_id, reason=f"missing {', '.join(missing)}")
+
+
+def clean_text(value: Any) -> str | None:
+    """A string with its whitespace collapsed, or ``None`` when empty or not a string."""
+    if not isinstance(value, str):
+        return None
+    cleaned = " ".join(value.split())
+    return cleaned or None
+
+
+def parse_timestamp(value: Any, *, assume_utc: bool = False) -> datetime | None:
+    """Parse an ISO 8601, RFC 822 (RSS) or other common timestamp.
+
+    Aware results are converted to UTC. A timestamp that names no zone stays naive
+    ("the source did not say") unless ``assume_utc`` says the source documents UTC.
+    Returns ``None`` for missing or unreadable values; absurd years pass through, for
+    the engine to judge.
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        return None
+    parsed = _parse_iso(text) or _parse_rfc822(text) or _parse_loosely(text)
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC) if assume_utc else parsed
+    return parsed.astimezone(UTC)
+
+
+def _parse_iso(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _parse_rfc822(text: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _parse_loosely(text: str) -> datetime | None:
+    try:
+        return dateutil_parser.parse(text)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _describe_error(error: Mapping[str, Any]) -> str:
+    location = ".".join(str(part) for part in error.get("loc", ())) or "value"
+    if error.get("type") == "missing":
+        return f"missing {location}"
+    if error.get("type") == "extra_forbidden":
+        return f"unknown key {location}"
+    return f"{location}: {error.get('msg', 'invalid')}"
