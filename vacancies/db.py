@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from piccolo.columns import JSON
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
 
 from vacancies.tables import Vacancy
 
@@ -23,6 +28,37 @@ def write_transaction():
     if isinstance(db, SQLiteEngine):
         return db.transaction(transaction_type=TransactionType.immediate)
     return db.transaction()
+
+
+async def bulk_insert(transaction, table: type[Table], rows: list[dict[str, Any]]) -> None:
+    """Insert many rows with the driver's ``executemany`` on the transaction's connection.
+
+    Piccolo's ``insert(*instances)`` builds a Table object and a query string per row,
+    which dominated the harvest's time; this keeps the SQL to one prepared statement.
+    JSON columns are serialised here; other values go to the driver as Piccolo would
+    (on SQLite through the adapters Piccolo registers).
+    """
+    if not rows:
+        return
+    columns = [c for c in table._meta.columns if c._meta.db_column_name in rows[0]]
+    names = [c._meta.db_column_name for c in columns]
+    json_columns = {c._meta.db_column_name for c in columns if isinstance(c, JSON)}
+    values = [
+        tuple(
+            json.dumps(row[name]) if name in json_columns and row[name] is not None else row[name]
+            for name in names
+        )
+        for row in rows
+    ]
+    tablename = table._meta.tablename
+    if isinstance(transaction.engine, PostgresEngine):
+        # Binary COPY: the fastest way into PostgreSQL, still inside the transaction.
+        await transaction.connection.copy_records_to_table(tablename, records=values, columns=names)
+        return
+    quoted = ", ".join(f'"{name}"' for name in names)
+    placeholders = ", ".join("?" for _ in names)
+    sql = f'INSERT INTO "{tablename}" ({quoted}) VALUES ({placeholders})'  # noqa: S608 (names from the table definition)
+    await transaction.connection.executemany(sql, values)
 
 
 def chunks(items: list, size: int):
