@@ -1,0 +1,337 @@
+"""The ``portal`` command: database, harvesting, listing, demo, web and scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from portal.settings import get_settings
+
+# Wide when piped, so tables are not cut to 80 columns in logs and scripts.
+console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+out = Console(width=None if sys.stdout.isatty() else 160)
+
+
+def run_async(func: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
+    """Run an async command body with the database open and the schema current."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        async def main() -> Any:
+            from portal.database import close_database, open_database, upgrade_schema
+
+            await open_database()
+            try:
+                await upgrade_schema()
+                await _sync_catalogue()
+                return await func(*args, **kwargs)
+            finally:
+                await close_database()
+
+        return asyncio.run(main())
+
+    return wrapper
+
+
+async def _sync_catalogue() -> None:
+    from vacancies.sources import SourcesFileError, sync_catalogue
+
+    try:
+        await sync_catalogue(get_settings().sources_file)
+    except SourcesFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default))
+
+
+@click.group()
+@click.version_option(package_name="norec-portal")
+def main() -> None:
+    """Norec's recruitment portal: UN and development-bank vacancies for Norwegians."""
+
+
+# --- database -------------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@run_async
+async def db_upgrade() -> None:
+    """Apply pending migrations and load organisations and sources."""
+    settings = get_settings()
+    console.print(f"database {settings.engine} is up to date; organisations and sources loaded")
+
+
+# --- sources --------------------------------------------------------------------------
+
+
+@main.group()
+def sources() -> None:
+    """Vacancy sources (declared in sources.toml)."""
+
+
+@sources.command("list")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@run_async
+async def sources_list(as_json: bool) -> None:
+    """Every source with its schedule and last run."""
+    from vacancies.search import list_sources
+
+    rows = await list_sources()
+    if as_json:
+        _print_json([r.model_dump(mode="json") for r in rows])
+        return
+    table = Table("id", "adapter", "org", "enabled", "schedule", "last run", "status", "open")
+    for r in rows:
+        table.add_row(
+            r.id + (" (sample)" if r.sample else ""),
+            r.adapter,
+            r.organization or "",
+            "yes" if r.enabled else "no",
+            r.schedule,
+            r.last_run_at.strftime("%Y-%m-%d %H:%M") if r.last_run_at else "never",
+            r.last_run.status.value if r.last_run else "",
+            str(r.open_vacancies),
+        )
+    out.print(table)
+
+
+# --- harvest --------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("source_ids", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="machine-readable summary")
+def harvest(source_ids: tuple[str, ...], as_json: bool) -> None:
+    """Harvest SOURCE_IDS (all enabled sources when none given).
+
+    Exits 1 if any source failed, after harvesting the others.
+    """
+    results = _harvest(list(source_ids), quiet=as_json)
+    if as_json:
+        _print_json(
+            [
+                {
+                    "source": r.source_id,
+                    "run_id": r.run_id,
+                    "status": "skipped" if r.skipped else r.status.value,
+                    **r.counts.as_dict(),
+                    "error": r.error,
+                    "seconds": round(r.seconds, 3),
+                }
+                for r in results
+            ]
+        )
+    else:
+        _print_summary(results)
+    if any(r.failed for r in results):
+        sys.exit(1)
+
+
+@run_async
+async def _harvest(source_ids: list[str], *, quiet: bool) -> list:
+    from vacancies.harvest import client_from_settings, enabled_source_ids, harvest_locked
+    from vacancies.tables import Source
+
+    settings = get_settings()
+    if not source_ids:
+        source_ids = await enabled_source_ids()
+    known = {row["id"] for row in await Source.select(Source.id)}
+    unknown = [s for s in source_ids if s not in known]
+    if unknown:
+        raise click.ClickException(f"unknown source(s): {', '.join(unknown)}")
+    results = []
+    async with client_from_settings() as client:
+        for source_id in source_ids:
+            if not quiet:
+                console.print(f"[bold]{source_id}[/bold] harvesting…")
+            result = await harvest_locked(
+                source_id, client, lock_ttl_seconds=settings.lock_ttl_seconds
+            )
+            if not quiet:
+                _print_progress(result)
+            results.append(result)
+    return results
+
+
+def _print_progress(result) -> None:
+    if result.skipped:
+        console.print(f"  [yellow]{result.error}[/yellow]")
+        return
+    c = result.counts
+    colour = "red" if result.failed else "green"
+    console.print(
+        f"  [{colour}]{result.status.value}[/{colour}] fetched {c.fetched}, new {c.new}, "
+        f"updated {c.updated}, unchanged {c.unchanged}, closed {c.closed}, "
+        f"rejected {c.rejected} in {result.seconds:.1f}s"
+    )
+    if result.error:
+        console.print(f"  [red]{result.error.splitlines()[0]}[/red]")
+
+
+def _print_summary(results: list) -> None:
+    table = Table(
+        "source", "status", "fetched", "new", "updated", "unchanged", "closed", "rejected", "error"
+    )
+    for r in results:
+        c = r.counts
+        table.add_row(
+            r.source_id,
+            "skipped" if r.skipped else r.status.value,
+            *(str(v) for v in (c.fetched, c.new, c.updated, c.unchanged, c.closed, c.rejected)),
+            (r.error or "").splitlines()[0] if r.error else "",
+        )
+    out.print(table)
+
+
+# --- vacancies ------------------------------------------------------------------------
+
+
+@main.group()
+def vacancies() -> None:
+    """Stored vacancies."""
+
+
+@vacancies.command("list")
+@click.option("--open/--all", "open_only", default=True, show_default=True)
+@click.option("--organization", "organizations", multiple=True, help="acronym, repeatable")
+@click.option("-q", "--query", help="full-text query")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100))
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1))
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@run_async
+async def vacancies_list(
+    open_only: bool,
+    organizations: tuple[str, ...],
+    query: str | None,
+    limit: int,
+    page: int,
+    as_json: bool,
+) -> None:
+    """List vacancies (open ones by default, closing soonest first)."""
+    from vacancies.schemas import VacancyQuery
+    from vacancies.search import search_vacancies
+
+    result = await search_vacancies(
+        VacancyQuery(
+            q=query,
+            organization=list(organizations),
+            open_only=open_only,
+            per_page=limit,
+            page=page,
+        )
+    )
+    if as_json:
+        fields = [
+            "id",
+            "source",
+            "external_id",
+            "title",
+            "organization",
+            "grade",
+            "category",
+            "duty_station",
+            "country",
+            "posted_at",
+            "deadline",
+            "url",
+            "status",
+            "sample",
+        ]
+        _print_json([item.model_dump(mode="json", include=set(fields)) for item in result.items])
+        return
+    table = Table("id", "title", "org", "grade", "duty station", "deadline", "status")
+    for v in result.items:
+        table.add_row(
+            str(v.id),
+            v.title + (" [dim](sample)[/dim]" if v.sample else ""),
+            v.organization or v.organization_name or "",
+            v.grade or "",
+            v.duty_station or "",
+            v.deadline.strftime("%Y-%m-%d") if v.deadline else "",
+            v.status.value,
+        )
+    out.print(table)
+    console.print(f"{result.total} vacancies; page {result.page}")
+
+
+# --- demo, web, scheduler ---------------------------------------------------------------
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="machine-readable summary")
+@run_async
+async def demo(as_json: bool) -> None:
+    """Load recorded sample feeds (no internet needed), labelled as sample data."""
+    from vacancies.demo import load_demo
+
+    results = await load_demo()
+    if as_json:
+        _print_json(
+            [
+                {"source": r.source_id, "status": r.status.value, **r.counts.as_dict()}
+                for r in results
+            ]
+        )
+        return
+    _print_summary(results)
+    console.print("Sample data loaded: recorded feeds, marked as sample in lists and the API.")
+    if any(r.failed for r in results):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--host", default=None, help="default PORTAL_HOST (127.0.0.1)")
+@click.option("--port", default=None, type=int, help="default PORTAL_PORT (8000)")
+@click.option("--reload", is_flag=True, help="restart on code changes (development)")
+def serve(host: str | None, port: int | None, reload: bool) -> None:
+    """Run the web portal and JSON API."""
+    import uvicorn
+
+    settings = get_settings()
+    _prepare()
+    uvicorn.run(
+        "portal.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        reload=reload,
+        proxy_headers=True,
+    )
+
+
+@run_async
+async def _prepare() -> None:
+    """Migrations and catalogue before the web process starts serving."""
+
+
+@main.command()
+def scheduler() -> None:
+    """Run the harvest scheduler in this process until SIGTERM/SIGINT."""
+    from scheduler.runner import run_scheduler
+
+    run_scheduler()
+
+
+if __name__ == "__main__":
+    main()

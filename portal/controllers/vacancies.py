@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from litestar import Controller, get
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromPath, FromQuery, QueryParameter
+from pydantic import ValidationError
+
+from vacancies.schemas import VacancyDetail, VacancyPage, VacancyQuery
+from vacancies.search import get_vacancy, search_vacancies
+
+
+class VacancyController(Controller):
+    path = "/api/vacancies"
+    tags = ["vacancies"]
+
+    @get("/", operation_id="listVacancies")
+    async def list_vacancies(
+        self,
+        q: Annotated[
+            str | None, QueryParameter(description="full-text query", max_length=200)
+        ] = None,
+        organization: Annotated[
+            list[str] | None, QueryParameter(description="organisation acronym(s), e.g. UNICEF")
+        ] = None,
+        category: Annotated[
+            list[str] | None, QueryParameter(description="category, repeatable")
+        ] = None,
+        grade: Annotated[
+            list[str] | None, QueryParameter(description="grade code, e.g. P-3")
+        ] = None,
+        country: Annotated[list[str] | None, QueryParameter(description="ISO 3166 alpha-3")] = None,
+        source: Annotated[list[str] | None, QueryParameter(description="source id")] = None,
+        open_only: Annotated[bool, QueryParameter(description="only open vacancies")] = True,
+        deadline_after: Annotated[datetime | None, QueryParameter(description="ISO 8601")] = None,
+        posted_after: Annotated[datetime | None, QueryParameter(description="ISO 8601")] = None,
+        include_duplicates: FromQuery[bool] = False,
+        sort: FromQuery[Literal["deadline", "posted", "relevance"]] = "deadline",
+        page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
+        per_page: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+    ) -> VacancyPage:
+        """Search vacancies: full text, filters, sorting and pagination."""
+        try:
+            query = VacancyQuery(
+                q=q,
+                organization=organization or [],
+                category=category or [],
+                grade=grade or [],
+                country=country or [],
+                source=source or [],
+                open_only=open_only,
+                deadline_after=deadline_after,
+                posted_after=posted_after,
+                include_duplicates=include_duplicates,
+                sort=sort,
+                page=page,
+                per_page=per_page,
+            )
+        except ValidationError as exc:
+            raise ValidationException(
+                detail="invalid query",
+                extra=[
+                    {"key": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()
+                ],
+            ) from exc
+        return await search_vacancies(query)
+
+    @get("/{vacancy_id:int}", operation_id="getVacancy")
+    async def get_vacancy(self, vacancy_id: FromPath[int]) -> VacancyDetail:
+        """One vacancy with its description; closed vacancies are returned too."""
+        vacancy = await get_vacancy(vacancy_id)
+        if vacancy is None:
+            raise NotFoundException(detail=f"no vacancy with id {vacancy_id}")
+        return vacancy

@@ -1,0 +1,36 @@
+"""Database lifecycle for long-running processes and the schema upgrade."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+from piccolo.apps.migrations.commands.forwards import run_forwards
+from piccolo.engine.postgres import PostgresEngine
+
+from vacancies.db import engine
+
+
+async def open_database() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await db.start_connection_pool(min_size=1, max_size=10)
+
+
+async def close_database() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await db.close_connection_pool()
+
+
+class MigrationError(RuntimeError):
+    pass
+
+
+async def upgrade_schema(*, quiet: bool = True) -> None:
+    """Apply pending migrations of every app (idempotent)."""
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output) if quiet else contextlib.nullcontext():
+        result = await run_forwards(app_name="all")
+    if not result.success:
+        raise MigrationError(f"migration failed: {result.message}\n{output.getvalue()}")

@@ -1,0 +1,66 @@
+"""Module-level async jobs run by the scheduler process.
+
+Jobs are referenced by their import path, take plain arguments, and never raise for a
+source's problems: the harvest run records them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+
+from scrapers.http import PoliteClient
+from vacancies.harvest import client_from_settings, harvest_locked, utcnow
+from vacancies.ingest import close_expired
+
+log = logging.getLogger(__name__)
+
+_shared_client: PoliteClient | None = None
+_running: set[asyncio.Task] = set()
+
+
+def running_jobs() -> set[asyncio.Task]:
+    """Job tasks under way, so a shutdown can let them finish and record their runs."""
+    return {task for task in _running if not task.done()}
+
+
+def _track(func):
+    @functools.wraps(func)
+    async def wrapper(*args, **kwargs):
+        task = asyncio.current_task()
+        if task is not None:
+            _running.add(task)
+        try:
+            return await func(*args, **kwargs)
+        finally:
+            _running.discard(task)
+
+    return wrapper
+
+
+def use_client(client: PoliteClient | None) -> None:
+    """Share one polite client between jobs, so per-host pacing spans all sources."""
+    global _shared_client
+    _shared_client = client
+
+
+@_track
+async def harvest_job(source_id: str, lock_ttl_seconds: int = 3 * 3600) -> None:
+    if _shared_client is not None:
+        result = await harvest_locked(source_id, _shared_client, lock_ttl_seconds=lock_ttl_seconds)
+    else:
+        async with client_from_settings() as client:
+            result = await harvest_locked(source_id, client, lock_ttl_seconds=lock_ttl_seconds)
+    if result.skipped:
+        log.info("harvest %s skipped: %s", source_id, result.error)
+    elif result.failed:
+        log.warning("harvest %s %s: %s", source_id, result.status.value, result.error)
+    else:
+        log.info("harvest %s %s: %s", source_id, result.status.value, result.counts.as_dict())
+
+
+@_track
+async def close_expired_job() -> None:
+    closed = await close_expired(now=utcnow())
+    log.info("closed %d vacancies past their deadline", closed)

@@ -1,0 +1,140 @@
+"""The JSON API over real harvested data: search, filters, detail, sources, errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from portal.app import create_app
+from portal.settings import get_settings
+from tests.helpers import Recorded, fixture_bytes
+from tests.vacancies.test_harvest import RELIEFWEB_URL, UNICEF_URL, reliefweb_pages
+from vacancies.harvest import harvest_source
+from vacancies.sources import load_source_specs, sync_sources
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+WORLDBANK_URL = "https://cinfoposte.github.io/worldbank-jobs/worldbank_jobs.xml"
+
+
+@pytest.fixture
+async def harvested(db):
+    await sync_sources(load_source_specs(get_settings().sources_file))
+    recorded = Recorded(
+        {
+            UNICEF_URL: fixture_bytes("rss/cinfoposte_unicef_jobs.xml"),
+            WORLDBANK_URL: fixture_bytes("rss/cinfoposte_worldbank_jobs.xml"),
+            RELIEFWEB_URL: reliefweb_pages(),
+        }
+    )
+    async with recorded.client() as client:
+        for source_id in ("unicef-rss", "worldbank-cinfo-rss", "reliefweb"):
+            await harvest_source(source_id, client, clock=lambda: NOW)
+
+
+@pytest.fixture
+async def api(harvested):
+    # httpx's ASGI transport runs the app on the test's own event loop, where the
+    # database pool lives (Litestar's test clients run it on a thread of their own).
+    transport = httpx.ASGITransport(app=create_app(manage_database=False))
+    async with httpx.AsyncClient(transport=transport, base_url="http://portal.test") as client:
+        yield client
+
+
+async def test_health(api):
+    response = await api.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_openapi_schema_documents_the_api(api):
+    schema = (await api.get("/schema/openapi.json")).json()
+    assert {"/api/vacancies", "/api/vacancies/{vacancy_id}", "/api/sources"} <= set(schema["paths"])
+
+
+async def test_list_is_paginated_and_sorted_by_deadline(api):
+    response = await api.get("/api/vacancies", params={"per_page": 5})
+    body = response.json()
+    assert response.status_code == 200
+    assert body["total"] == 32 + 6 + 8
+    assert (body["page"], body["per_page"], len(body["items"])) == (1, 5, 5)
+    deadlines = [i["deadline"] for i in body["items"] if i["deadline"]]
+    assert deadlines == sorted(deadlines)
+
+    page_2 = (await api.get("/api/vacancies", params={"per_page": 5, "page": 2})).json()
+    assert not {i["id"] for i in page_2["items"]} & {i["id"] for i in body["items"]}
+
+
+async def test_full_text_search_finds_words_in_title_and_description(api):
+    body = (await api.get("/api/vacancies", params={"q": "portfolio strategist"})).json()
+    titles = [i["title"] for i in body["items"]]
+    assert body["total"] >= 1
+    assert any("Portfolio Strategist" in t for t in titles)
+
+
+async def test_filters_by_organization_and_grade(api):
+    body = (await api.get("/api/vacancies", params={"organization": "WBG", "per_page": 100})).json()
+    assert body["total"] == 6
+    assert {i["organization"] for i in body["items"]} == {"WBG"}
+
+    p3 = (await api.get("/api/vacancies", params={"grade": "P-3", "organization": "unicef"})).json()
+    assert p3["total"] >= 1
+    assert {i["grade"] for i in p3["items"]} == {"P-3"}
+
+
+async def test_filter_by_country(api):
+    body = (await api.get("/api/vacancies", params={"country": "USA", "per_page": 100})).json()
+    assert body["total"] >= 6
+    assert {i["country"] for i in body["items"]} == {"USA"}
+
+
+async def test_vacancy_detail_has_clean_description(api):
+    first = (
+        await api.get("/api/vacancies", params={"organization": "UNICEF", "per_page": 1})
+    ).json()["items"][0]
+    response = await api.get(f"/api/vacancies/{first['id']}")
+    detail = response.json()
+    assert response.status_code == 200
+    assert detail["id"] == first["id"]
+    assert detail["description"]
+    assert "<" not in detail["description"]
+    assert detail["sample"] is False
+
+
+async def test_missing_vacancy_is_404(api):
+    response = await api.get("/api/vacancies/999999")
+    assert response.status_code == 404
+    assert "999999" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"country": "Norway"},
+        {"category": "astronaut"},
+        {"page": "0"},
+        {"per_page": "1000"},
+        {"sort": "random"},
+        {"deadline_after": "next tuesday"},
+    ],
+)
+async def test_bad_query_is_a_clear_400(api, params):
+    response = await api.get("/api/vacancies", params=params)
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
+async def test_sources_report_last_run_and_health(api):
+    sources = {s["id"]: s for s in (await api.get("/api/sources")).json()}
+    unicef = sources["unicef-rss"]
+    assert unicef["last_run"]["status"] == "ok"
+    assert unicef["last_run"]["new"] == 32
+    assert unicef["open_vacancies"] == 32
+    assert unicef["consecutive_failures"] == 0
+    assert sources["unhcr-cinfo-rss"]["enabled"] is False
+    assert sources["unhcr-cinfo-rss"]["last_run"] is None
+
+    runs = (await api.get("/api/sources/unicef-rss/runs")).json()
+    assert [r["status"] for r in runs] == ["ok"]
+    assert (await api.get("/api/sources/nope/runs")).status_code == 404
