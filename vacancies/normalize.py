@@ -33,7 +33,7 @@ from enum import Enum
 from functools import cache, lru_cache
 from html import unescape as unescape_entities
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, get_args
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -45,20 +45,19 @@ from selectolax.lexbor import LexborHTMLParser
 
 DATA_DIR = Path(__file__).with_name("data")
 
-GRADE_CATEGORIES = frozenset(
-    {
-        "professional",
-        "director",
-        "general_service",
-        "national_officer",
-        "field_service",
-        "consultant",
-        "intern",
-        "volunteer",
-        "jpo",
-        "other",
-    }
-)
+Category = Literal[
+    "professional",
+    "director",
+    "general_service",
+    "national_officer",
+    "field_service",
+    "consultant",
+    "intern",
+    "volunteer",
+    "jpo",
+    "other",
+]
+GRADE_CATEGORIES = frozenset(get_args(Category))
 ORGANIZATION_KINDS = frozenset(
     {
         "un_secretariat",

@@ -7,20 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from vacancies.normalize import Category
 from vacancies.tables import RunStatus, VacancyStatus
-
-Category = Literal[
-    "professional",
-    "director",
-    "general_service",
-    "national_officer",
-    "field_service",
-    "consultant",
-    "intern",
-    "volunteer",
-    "jpo",
-    "other",
-]
 
 
 class VacancyQuery(BaseModel):

@@ -126,7 +126,8 @@ def test_scheduler_process_shuts_down_cleanly_on_sigterm(db):
         if not line:
             break
         lines.append(line)
-        if sum("scheduler.runner: scheduled " in seen for seen in lines) == 4:  # 3 sources + housekeeping
+        # three enabled sources plus housekeeping
+        if sum("scheduler.runner: scheduled " in seen for seen in lines) == 4:
             break
     process.send_signal(signal.SIGTERM)
     rest, _ = process.communicate(timeout=30)
