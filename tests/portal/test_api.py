@@ -138,3 +138,58 @@ async def test_sources_report_last_run_and_health(api):
     runs = (await api.get("/api/sources/unicef-rss/runs")).json()
     assert [r["status"] for r in runs] == ["ok"]
     assert (await api.get("/api/sources/nope/runs")).status_code == 404
+
+
+async def test_sort_by_posting_date_newest_first(api):
+    body = (await api.get("/api/vacancies", params={"sort": "posted", "per_page": 100})).json()
+    posted = [i["posted_at"] for i in body["items"]]
+    assert posted == sorted(posted, reverse=True)
+
+
+async def test_relevance_sort_puts_title_matches_first(api):
+    body = (
+        await api.get(
+            "/api/vacancies", params={"q": "protection", "sort": "relevance", "per_page": 100}
+        )
+    ).json()
+    assert body["total"] >= 1
+    assert "protection" in body["items"][0]["title"].lower()
+
+
+@pytest.mark.parametrize("q", ['"P-3" AND (', "NEAR(x y)", "*", "-", "officer OR"])
+async def test_search_text_with_operator_characters_is_safe(api, q):
+    response = await api.get("/api/vacancies", params={"q": q})
+    assert response.status_code == 200
+    assert response.json()["total"] >= 0
+
+
+async def test_duplicates_are_listed_once_unless_asked(api):
+    from tests.vacancies.test_ingest import ingest, unicef_record
+    from vacancies.tables import Source
+
+    await Source.insert(
+        Source(id="unicef-mirror", name="mirror", adapter="rss", base_url="https://m.test/")
+    )
+    original = (await api.get("/api/vacancies", params={"organization": "UNICEF"})).json()
+    first = original["items"][0]
+    copy = unicef_record(
+        "copy-1",
+        url="https://m.test/copy-1",
+        title=first["title"],
+        organization="UNICEF",
+        duty_station=first["duty_station"],
+        deadline=None,
+        posted_at=None,
+    )
+    await ingest("unicef-mirror", [copy], now=NOW)
+
+    listed = (await api.get("/api/vacancies", params={"organization": "UNICEF"})).json()
+    assert listed["total"] == original["total"]
+    everything = (
+        await api.get(
+            "/api/vacancies", params={"organization": "UNICEF", "include_duplicates": "true"}
+        )
+    ).json()
+    assert everything["total"] == original["total"] + 1
+    detail = (await api.get(f"/api/vacancies/{first['id']}")).json()
+    assert len(detail["duplicates"]) == 1

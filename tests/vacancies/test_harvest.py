@@ -215,7 +215,7 @@ async def test_failure_mid_listing_keeps_pages_read_and_closes_nothing(sources):
     assert len(await open_ids("reliefweb")) == 8
 
 
-async def test_records_missing_fields_are_rejected_with_reasons(sources):
+async def test_bad_records_are_rejected_with_reasons_and_the_good_one_stored(sources):
     recorded = Recorded(
         {
             RELIEFWEB_URL: httpx.Response(
@@ -226,10 +226,20 @@ async def test_records_missing_fields_are_rejected_with_reasons(sources):
     async with recorded.client() as client:
         result = await harvest_source("reliefweb", client, clock=clock())
 
+    assert result.status == "ok"
+    assert (result.counts.fetched, result.counts.new, result.counts.rejected) == (5, 1, 4)
     run = await run_row(result.run_id)
-    assert result.counts.rejected == len(run["rejections"]) > 0
-    assert result.counts.new + result.counts.rejected == result.counts.fetched
-    assert all(r["reason"] for r in run["rejections"])
+    assert run["rejections"] == [
+        {"external_id": "4183391", "reason": "missing title"},
+        {"external_id": "4183392", "reason": "missing url"},
+        {
+            "external_id": "4183393",
+            "reason": "deadline 2999-12-31T23:59:59+00:00 is more than 3 years after now "
+            "(2026-11-22T12:00:00+00:00)",
+        },
+        {"external_id": "4183394", "reason": "deadline 1900-01-01T23:59:59+00:00 is before 2000"},
+    ]
+    assert await open_ids("reliefweb") == {"4183390"}
 
 
 async def test_oversized_response_fails_with_a_clear_reason(sources):
