@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install demo serve clean
+.PHONY: run test install catalogs messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -11,7 +11,22 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Front-end packages (Designsystemet, htmx) from npm, exactly as locked; served from
+# node_modules, never copied into the repo.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Message catalogs: compiled at build time (the .mo files are not committed).
+CATALOGS := $(wildcard portal/web/locales/*/LC_MESSAGES/messages.po)
+catalogs: $(STAMP) $(CATALOGS)
+	$(VENV)/bin/pybabel compile --use-fuzzy -d portal/web/locales -D messages --statistics
+
+## Extract new messages from code and templates into the catalogs (for translators)
+messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -o portal/web/locales/messages.pot .
+	$(VENV)/bin/pybabel update -i portal/web/locales/messages.pot -d portal/web/locales -D messages
+
+install: $(STAMP) node_modules/.package-lock.json catalogs
 
 ## Install, create the SQLite database under ./var/, load recorded sample data, serve on :8000
 run: install
@@ -24,4 +39,4 @@ test: install
 	VENV=$(VENV) scripts/test.sh
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache

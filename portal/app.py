@@ -17,8 +17,19 @@ from portal.database import close_database, open_database
 def create_app(*, manage_database: bool = True) -> Litestar:
     """The portal. ``manage_database=False`` leaves the connection pool to the caller
     (tests share one pool across apps)."""
+    from portal.web.pages import HomeController
+    from portal.web.setup import choose_locale, static_routers, template_config
+
     return Litestar(
-        route_handlers=[health, VacancyController, SourceController],
+        route_handlers=[
+            health,
+            VacancyController,
+            SourceController,
+            HomeController,
+            *static_routers(),
+        ],
+        template_config=template_config(),
+        before_request=choose_locale,
         on_startup=[open_database] if manage_database else [],
         on_shutdown=[close_database] if manage_database else [],
         openapi_config=OpenAPIConfig(
