@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment
 from litestar import Request
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.datastructures import Cookie
 from litestar.response import Template
 from litestar.static_files import create_static_files_router
