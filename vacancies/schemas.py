@@ -5,10 +5,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
-from vacancies.normalize import Category
-from vacancies.tables import RunStatus, VacancyStatus
+from vacancies.normalize import Category, load_organizations, parse_grade
+from vacancies.regions import regions
+from vacancies.tables import OrganizationKind, RunStatus, VacancyStatus
+
+OrgType = Literal["un", "bank"]
+"""Organisation type: the UN system or the multilateral development banks."""
+
+ORG_TYPE_KINDS: dict[str, tuple[str, ...]] = {
+    "un": (
+        OrganizationKind.un_secretariat,
+        OrganizationKind.fund_programme,
+        OrganizationKind.specialized_agency,
+        OrganizationKind.related_organization,
+    ),
+    "bank": (OrganizationKind.development_bank,),
+}
+
+FAILING_AFTER = 3
+"""A source whose last this many runs failed in a row is flagged as failing."""
 
 
 class VacancyQuery(BaseModel):
@@ -21,10 +38,22 @@ class VacancyQuery(BaseModel):
     category: list[Category] = Field(default_factory=list)
     grade: list[str] = Field(default_factory=list)
     country: list[str] = Field(default_factory=list, description="ISO 3166 alpha-3 codes")
+    region: list[str] = Field(
+        default_factory=list, description="UN M49 region or sub-region slug, e.g. africa"
+    )
+    org_type: list[OrgType] = Field(
+        default_factory=list, description="un (UN system) or bank (development banks)"
+    )
     source: list[str] = Field(default_factory=list)
     open_only: bool = True
     deadline_after: datetime | None = None
     posted_after: datetime | None = None
+    deadline_within_days: int | None = Field(
+        default=None, ge=1, le=366, description="deadline between now and this many days ahead"
+    )
+    posted_within_days: int | None = Field(
+        default=None, ge=1, le=366, description="posted within this many days"
+    )
     include_duplicates: bool = Field(
         default=False, description="also list copies of a posting seen on another source"
     )
@@ -40,15 +69,39 @@ class VacancyQuery(BaseModel):
                 raise ValueError(f"country must be an ISO 3166 alpha-3 code, got {value!r}")
         return [v.upper() for v in values]
 
-    @field_validator("organization", "grade")
+    @field_validator("organization")
     @classmethod
-    def _upper(cls, values: list[str]) -> list[str]:
-        return [v.strip().upper() for v in values if v.strip()]
+    def _acronym(cls, values: list[str]) -> list[str]:
+        """Acronyms in any case, spelt as stored ("afdb" -> "AfDB")."""
+        known = {info.acronym.upper(): info.acronym for info in load_organizations()}
+        cleaned = (v.strip() for v in values)
+        return [known.get(v.upper(), v.upper()) for v in cleaned if v]
+
+    @field_validator("grade")
+    @classmethod
+    def _grade_code(cls, values: list[str]) -> list[str]:
+        """Grade codes in any spelling the normaliser reads ("p3", "intern"), as stored."""
+        codes = []
+        for value in (v.strip() for v in values):
+            if value:
+                grade = parse_grade(value)
+                codes.append(grade.code if grade else value.upper())
+        return codes
+
+    @field_validator("region")
+    @classmethod
+    def _region_slug(cls, values: list[str]) -> list[str]:
+        known = regions().by_slug
+        for value in values:
+            if value not in known:
+                raise ValueError(f"region must be one of {', '.join(sorted(known))}, got {value!r}")
+        return values
 
 
 class VacancyOut(BaseModel):
     id: int
     source: str
+    source_name: str
     external_id: str
     title: str
     organization: str | None = Field(description="acronym")
@@ -98,6 +151,32 @@ class HarvestRunOut(BaseModel):
     rejections: list[dict[str, Any]]
 
 
+class FacetValue(BaseModel):
+    value: str
+    count: int = Field(description="matches when this value is chosen, other filters kept")
+    selected: bool = False
+
+
+class Facets(BaseModel):
+    """Counts per filter value: each dimension counts with every *other* filter applied."""
+
+    organization: list[FacetValue]
+    org_type: list[FacetValue]
+    category: list[FacetValue]
+    grade: list[FacetValue]
+    country: list[FacetValue]
+    region: list[FacetValue]
+    deadline: list[FacetValue] = Field(description="closing within N days")
+    posted: list[FacetValue] = Field(description="posted within the last N days")
+
+
+class OrganizationOut(BaseModel):
+    acronym: str
+    name: str
+    kind: OrganizationKind
+    open_vacancies: int
+
+
 class SourceOut(BaseModel):
     id: str
     name: str
@@ -112,3 +191,9 @@ class SourceOut(BaseModel):
     consecutive_failures: int
     open_vacancies: int
     last_run: HarvestRunOut | None
+
+    @computed_field
+    @property
+    def failing(self) -> bool:
+        """The last FAILING_AFTER (or more) runs failed in a row."""
+        return self.consecutive_failures >= FAILING_AFTER

@@ -7,15 +7,24 @@ Full-text search uses each engine's own index: PostgreSQL's ``tsvector`` (GIN) w
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import get_args
 
-from piccolo.columns.combination import WhereRaw
+from piccolo.columns.combination import And, WhereRaw
 from piccolo.query.functions.aggregate import Count, Max
 from piccolo.querystring import QueryString
 
 from vacancies.db import is_postgres
+from vacancies.normalize import Category
+from vacancies.regions import areas_of, countries_in, regions
 from vacancies.schemas import (
+    ORG_TYPE_KINDS,
+    Facets,
+    FacetValue,
     HarvestRunOut,
+    OrganizationOut,
     SourceOut,
     VacancyDetail,
     VacancyOut,
@@ -25,6 +34,22 @@ from vacancies.schemas import (
 from vacancies.tables import HarvestRun, Organization, Source, Vacancy, VacancyStatus
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+DEADLINE_WINDOWS = (7, 14, 30)
+"""The "closing within N days" choices the facets count."""
+POSTED_WINDOWS = (1, 7, 30)
+"""The "posted in the last N days" choices the facets count."""
+
+FACETS = (
+    "organization",
+    "org_type",
+    "category",
+    "grade",
+    "country",
+    "region",
+    "deadline",
+    "posted",
+)
 
 _LIST_COLUMNS = (
     Vacancy.id,
@@ -46,6 +71,7 @@ _LIST_COLUMNS = (
     Vacancy.last_seen,
     Vacancy.closed_at,
     Vacancy.source.is_sample.as_alias("sample"),
+    Vacancy.source.name.as_alias("source_name"),
     Vacancy.source.last_success_at.as_alias("source_last_success_at"),
 )
 
@@ -62,28 +88,59 @@ def fts5_query(text: str) -> str | None:
 
 
 def _conditions(query: VacancyQuery, now: datetime | None = None) -> list:
-    conditions: list = []
+    """Every condition of the query, ANDed together by the caller."""
+    shared, by_facet = _split_conditions(query, now or datetime.now(UTC))
+    return shared + [c for conditions in by_facet.values() for c in conditions]
+
+
+def _split_conditions(query: VacancyQuery, now: datetime) -> tuple[list, dict[str, list]]:
+    """The query's conditions: those every count shares, and those of each facet
+    (a facet's counts leave out its own conditions)."""
+    shared: list = []
     if query.open_only:
-        conditions.append(Vacancy.status == VacancyStatus.open)
+        shared.append(Vacancy.status == VacancyStatus.open)
     if not query.include_duplicates:
-        conditions.append(Vacancy.canonical.is_null())
-    if query.organization:
-        conditions.append(Vacancy.organization_acronym.is_in(query.organization))
-    if query.category:
-        conditions.append(Vacancy.category.is_in(list(query.category)))
-    if query.grade:
-        conditions.append(Vacancy.grade.is_in(query.grade))
-    if query.country:
-        conditions.append(Vacancy.country.is_in(query.country))
+        shared.append(Vacancy.canonical.is_null())
     if query.source:
-        conditions.append(Vacancy.source.is_in(query.source))
+        shared.append(Vacancy.source.is_in(query.source))
     if query.deadline_after:
-        conditions.append(Vacancy.deadline >= query.deadline_after)
+        shared.append(Vacancy.deadline >= query.deadline_after)
     if query.posted_after:
-        conditions.append(Vacancy.posted_at >= query.posted_after)
+        shared.append(Vacancy.posted_at >= query.posted_after)
     if query.q and query.q.strip():
-        conditions.append(_text_condition(query.q))
-    return conditions
+        shared.append(_text_condition(query.q))
+
+    by_facet: dict[str, list] = {}
+    if query.organization:
+        by_facet["organization"] = [Vacancy.organization_acronym.is_in(query.organization)]
+    if query.org_type:
+        kinds = [str(kind) for org_type in query.org_type for kind in ORG_TYPE_KINDS[org_type]]
+        by_facet["org_type"] = [_organization_kind_in(kinds)]
+    if query.category:
+        by_facet["category"] = [Vacancy.category.is_in(list(query.category))]
+    if query.grade:
+        by_facet["grade"] = [Vacancy.grade.is_in(query.grade)]
+    if query.country:
+        by_facet["country"] = [Vacancy.country.is_in(query.country)]
+    if query.region:
+        by_facet["region"] = [Vacancy.country.is_in(countries_in(query.region))]
+    if query.deadline_within_days:
+        by_facet["deadline"] = [
+            Vacancy.deadline >= now,
+            Vacancy.deadline < now + timedelta(days=query.deadline_within_days),
+        ]
+    if query.posted_within_days:
+        by_facet["posted"] = [Vacancy.posted_at >= now - timedelta(days=query.posted_within_days)]
+    return shared, by_facet
+
+
+def _organization_kind_in(kinds: list[str]) -> WhereRaw:
+    placeholders = ", ".join("{}" for _ in kinds)
+    return WhereRaw(
+        "vacancy.organization IN (SELECT organization.id FROM organization "  # noqa: S608
+        f"WHERE organization.kind IN ({placeholders}))",
+        *kinds,
+    )
 
 
 def _text_condition(text: str):
@@ -137,6 +194,7 @@ def _to_out(row: dict) -> VacancyOut:
     return VacancyOut(
         id=row["id"],
         source=row["source"],
+        source_name=row["source_name"],
         external_id=row["external_id"],
         title=row["title"],
         organization=row["organization_acronym"],
@@ -157,8 +215,10 @@ def _to_out(row: dict) -> VacancyOut:
     )
 
 
-async def search_vacancies(query: VacancyQuery) -> VacancyPage:
-    conditions = _conditions(query)
+async def search_vacancies(query: VacancyQuery, now: datetime | None = None) -> VacancyPage:
+    """One page of the vacancies matching ``query``, with the total; ``now`` anchors the
+    deadline and posting windows (default: the current time)."""
+    conditions = _conditions(query, now)
     select = Vacancy.select(*_LIST_COLUMNS)
     count = Vacancy.count()
     if conditions:
@@ -273,3 +333,205 @@ async def _latest_runs(source_ids: list[str]) -> dict[str, HarvestRunOut]:
 
 async def organization_acronyms() -> list[str]:
     return [row["acronym"] for row in await Organization.select(Organization.acronym)]
+
+
+# --- Facets ---------------------------------------------------------------------------
+
+_FACET_COLUMNS = {
+    "organization": "organization_acronym",
+    "org_type": "org_kind",
+    "category": "category",
+    "grade": "grade",
+    "country": "country",
+    "region": "country",
+    "deadline": "deadline_window",
+    "posted": "posted_window",
+}
+
+
+def _all_of(conditions: list):
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined = And(combined, condition)
+    return combined
+
+
+def _deadline_bucket(now: datetime) -> QueryString:
+    """The smallest "closing within N days" window a deadline falls in, or NULL."""
+    whens = " ".join(f"WHEN vacancy.deadline < {{}} THEN {days}" for days in DEADLINE_WINDOWS)
+    return QueryString(
+        f"CASE WHEN vacancy.deadline < {{}} THEN NULL {whens} END",
+        now,
+        *(now + timedelta(days=days) for days in DEADLINE_WINDOWS),
+    )
+
+
+def _posted_bucket(now: datetime) -> QueryString:
+    """The smallest "posted in the last N days" window a posting date falls in, or NULL."""
+    whens = " ".join(f"WHEN vacancy.posted_at >= {{}} THEN {days}" for days in POSTED_WINDOWS)
+    return QueryString(
+        f"CASE {whens} END", *(now - timedelta(days=days) for days in POSTED_WINDOWS)
+    )
+
+
+async def facet_counts(query: VacancyQuery, now: datetime | None = None) -> Facets:
+    """How many vacancies each filter value would give: every dimension is counted
+    with the query's *other* filters applied (its own choices left out), so the count
+    beside a value is what choosing it adds.
+
+    One statement on both engines: the vacancies matching the shared conditions are
+    read once, with a flag column per active filter, then grouped per dimension."""
+    now = now or datetime.now(UTC)
+    shared, by_facet = _split_conditions(query, now)
+    columns = [
+        QueryString(
+            "vacancy.organization_acronym, organization.kind AS org_kind, vacancy.category, "
+            "vacancy.grade, vacancy.country, {} AS deadline_window, {} AS posted_window",
+            _deadline_bucket(now),
+            _posted_bucket(now),
+        ),
+        *(
+            QueryString(
+                f"CASE WHEN {{}} THEN 1 ELSE 0 END AS flag_{name}", _all_of(conds).querystring
+            )
+            for name, conds in by_facet.items()
+        ),
+    ]
+    matched = QueryString(
+        f"SELECT {', '.join('{}' for _ in columns)} FROM vacancy "  # noqa: S608 (placeholders only)
+        "LEFT JOIN organization ON organization.id = vacancy.organization WHERE {}",
+        *columns,
+        _all_of(shared).querystring if shared else QueryString("1 = 1"),
+    )
+    groups = []
+    for facet in FACETS:  # names and columns are constants of this module
+        column = _FACET_COLUMNS[facet]
+        flags = [f"flag_{name} = 1" for name in by_facet if name != facet]
+        where = " AND ".join([*flags, f"{column} IS NOT NULL"])
+        groups.append(
+            f"SELECT '{facet}' AS facet, CAST({column} AS TEXT) AS value, COUNT(*) AS n "  # noqa: S608
+            f"FROM matched WHERE {where} GROUP BY {column}"
+        )
+    rows = await Vacancy.raw("WITH matched AS ({}) " + " UNION ALL ".join(groups), matched)
+    counts: dict[str, Counter[str]] = {facet: Counter() for facet in FACETS}
+    for row in rows:
+        counts[row["facet"]][row["value"]] += row["n"]
+    return _facets(query, counts)
+
+
+def _facets(query: VacancyQuery, counts: dict[str, Counter[str]]) -> Facets:
+    kind_to_type = {
+        str(kind): org_type for org_type, kinds in ORG_TYPE_KINDS.items() for kind in kinds
+    }
+    org_types: Counter[str] = Counter()
+    for kind, n in counts["org_type"].items():
+        if kind in kind_to_type:
+            org_types[kind_to_type[kind]] += n
+    table = regions()
+    areas: Counter[str] = Counter()
+    for country, n in counts["region"].items():
+        for area in areas_of(country):
+            areas[area.slug] += n
+    area_order = [
+        area.slug
+        for region in table.regions
+        for area in (region, *(s for s in table.sub_regions if s.parent == region.slug))
+    ]
+    return Facets(
+        organization=_values(counts["organization"], query.organization, _by_count),
+        org_type=_values(org_types, query.org_type, _listed(ORG_TYPE_KINDS), always=ORG_TYPE_KINDS),
+        category=_values(counts["category"], query.category, _listed(get_args(Category))),
+        grade=_values(counts["grade"], query.grade, _natural),
+        country=_values(counts["country"], query.country, _by_count),
+        region=_values(areas, query.region, _listed(area_order)),
+        deadline=_windows(counts["deadline"], DEADLINE_WINDOWS, query.deadline_within_days),
+        posted=_windows(counts["posted"], POSTED_WINDOWS, query.posted_within_days),
+    )
+
+
+SortKey = Callable[[str, Counter[str]], object]
+
+
+def _by_count(value: str, counts: Counter[str]) -> object:
+    return (-counts[value], value)
+
+
+def _listed(order) -> SortKey:
+    rank = {value: i for i, value in enumerate(order)}
+    return lambda value, counts: (rank.get(value, len(rank)), value)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(value: str, counts: Counter[str]) -> object:
+    """P-2 before P-10, G-7 before IPSA-10."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(value)]
+
+
+def _values(counts: Counter[str], selected, sort_key: SortKey, *, always=()) -> list[FacetValue]:
+    """The values that match something, and the chosen ones even when they match
+    nothing now (so they can be unchosen)."""
+    chosen = {str(v) for v in selected}
+    values = set(counts) | chosen | set(always)
+    ordered = sorted(values, key=lambda value: sort_key(value, counts))
+    return [FacetValue(value=v, count=counts[v], selected=v in chosen) for v in ordered]
+
+
+def _windows(
+    buckets: Counter[str], windows: tuple[int, ...], chosen: int | None
+) -> list[FacetValue]:
+    """Cumulative counts: a vacancy closing in 5 days is also within 14 and 30."""
+    values = []
+    total = 0
+    for days in windows:
+        total += buckets[str(days)]
+        values.append(FacetValue(value=str(days), count=total, selected=days == chosen))
+    return values
+
+
+# --- Organisations --------------------------------------------------------------------
+
+
+async def _open_counts_by_organization() -> dict[str, int]:
+    conditions = _conditions(VacancyQuery())
+    rows = (
+        await Vacancy.select(Vacancy.organization_acronym, Count(Vacancy.id, alias="count"))
+        .where(*conditions)
+        .group_by(Vacancy.organization_acronym)
+    )
+    return {row["organization_acronym"]: row["count"] for row in rows}
+
+
+async def list_organizations() -> list[OrganizationOut]:
+    """Every known organisation with its number of open (listed) vacancies, by name."""
+    counts = await _open_counts_by_organization()
+    rows = await Organization.select(
+        Organization.acronym, Organization.name, Organization.kind
+    ).order_by(Organization.name)
+    return [
+        OrganizationOut(
+            acronym=row["acronym"],
+            name=row["name"],
+            kind=row["kind"],
+            open_vacancies=counts.get(row["acronym"], 0),
+        )
+        for row in rows
+    ]
+
+
+async def get_organization(acronym: str) -> OrganizationOut | None:
+    """One organisation by its acronym, in any case ("unicef", "AFDB")."""
+    row = (
+        await Organization.select(Organization.acronym, Organization.name, Organization.kind)
+        .where(WhereRaw("LOWER(organization.acronym) = LOWER({})", acronym))
+        .first()
+    )
+    if row is None:
+        return None
+    open_vacancies = (
+        await Vacancy.count()
+        .where(*_conditions(VacancyQuery()))
+        .where(Vacancy.organization_acronym == row["acronym"])
+    )
+    return OrganizationOut(**row, open_vacancies=open_vacancies)
