@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from litestar import Litestar
+from litestar import Litestar, Request, Response
+from litestar.exceptions import NotFoundException
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
@@ -14,10 +15,28 @@ from portal.controllers.vacancies import VacancyController
 from portal.database import close_database, open_database
 
 
+def not_found(request: Request, exc: NotFoundException) -> Response:
+    """404 for any path, including ones no route matches (``/vacancies/abc``): JSON for
+    the API, an HTML page in the visitor's language for people."""
+    if request.url.path.startswith(("/api/", "/schema", "/health", "/static/", "/vendor/")):
+        return Response({"status_code": 404, "detail": exc.detail}, status_code=404)
+    from portal.web.i18n import negotiate, set_locale
+    from portal.web.pages import not_found_page
+
+    set_locale(
+        negotiate(
+            request.query_params.get("lang"),
+            request.cookies.get("portal_lang"),
+            request.headers.get("accept-language"),
+        )
+    )
+    return not_found_page(request, exc)
+
+
 def create_app(*, manage_database: bool = True) -> Litestar:
     """The portal. ``manage_database=False`` leaves the connection pool to the caller
     (tests share one pool across apps)."""
-    from portal.web.pages import HomeController
+    from portal.web.pages import HomeController, OrganizationPages, SourcePages, VacancyPages
     from portal.web.setup import choose_locale, static_routers, template_config
 
     return Litestar(
@@ -26,6 +45,9 @@ def create_app(*, manage_database: bool = True) -> Litestar:
             VacancyController,
             SourceController,
             HomeController,
+            VacancyPages,
+            OrganizationPages,
+            SourcePages,
             *static_routers(),
         ],
         template_config=template_config(),
@@ -39,6 +61,8 @@ def create_app(*, manage_database: bool = True) -> Litestar:
             path="/schema",
             render_plugins=[ScalarRenderPlugin()],
         ),
-        # Unexpected errors: a generic 500 body (no internals), the traceback in the log.
-        logging_config=LoggingConfig(log_exceptions="always"),
+        exception_handlers={NotFoundException: not_found},
+        # Unexpected errors: a generic 500 body (no internals), the traceback in the log;
+        # a client's mistake (4xx) is answered, not logged as a traceback.
+        logging_config=LoggingConfig(log_exceptions="always", disable_stack_trace={400, 404, 405}),
     )

@@ -32,10 +32,24 @@ class VacancyController(Controller):
             list[str] | None, QueryParameter(description="grade code, e.g. P-3")
         ] = None,
         country: Annotated[list[str] | None, QueryParameter(description="ISO 3166 alpha-3")] = None,
+        region: Annotated[
+            list[str] | None,
+            QueryParameter(description="UN M49 region or sub-region, e.g. africa, western-asia"),
+        ] = None,
+        org_type: Annotated[
+            list[str] | None,
+            QueryParameter(description="un (UN system) or bank (development banks)"),
+        ] = None,
         source: Annotated[list[str] | None, QueryParameter(description="source id")] = None,
         open_only: Annotated[bool, QueryParameter(description="only open vacancies")] = True,
         deadline_after: Annotated[datetime | None, QueryParameter(description="ISO 8601")] = None,
         posted_after: Annotated[datetime | None, QueryParameter(description="ISO 8601")] = None,
+        deadline_within_days: Annotated[
+            int | None, QueryParameter(description="closing within N days from now", ge=1, le=366)
+        ] = None,
+        posted_within_days: Annotated[
+            int | None, QueryParameter(description="posted within the last N days", ge=1, le=366)
+        ] = None,
         include_duplicates: FromQuery[bool] = False,
         sort: FromQuery[Literal["deadline", "posted", "relevance"]] = "deadline",
         page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
@@ -49,10 +63,14 @@ class VacancyController(Controller):
                 category=category or [],
                 grade=grade or [],
                 country=country or [],
+                region=region or [],
+                org_type=org_type or [],
                 source=source or [],
                 open_only=open_only,
                 deadline_after=deadline_after,
                 posted_after=posted_after,
+                deadline_within_days=deadline_within_days,
+                posted_within_days=posted_within_days,
                 include_duplicates=include_duplicates,
                 sort=sort,
                 page=page,

@@ -59,6 +59,12 @@ def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
     return text % {"num": n, **variables}
 
 
+def plural_form(singular: str, plural: str, n: int) -> str:
+    """The translated form for ``n``, not yet formatted: Jinja's new-style ``ngettext``
+    formats it with the template's variables (``num`` defaults to ``n``)."""
+    return translations(current_locale()).ngettext(singular, plural, n)
+
+
 def negotiate(query_lang: str | None, cookie: str | None, accept_language: str | None) -> str:
     for candidate in (query_lang, cookie):
         if candidate in LOCALES:

@@ -1,32 +1,166 @@
-"""HTML pages for people. Thin handlers: one service call, one template."""
+"""HTML pages for people. Thin handlers: one or two service calls, one template."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Annotated
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
-from portal.web.setup import render
+from portal.web.feeds import atom_feed, rss_feed
+from portal.web.i18n import current_locale
+from portal.web.search_params import parse_search
+from portal.web.setup import is_htmx_partial, render, request_time
+from vacancies.grade_guide import explain_grade
 from vacancies.schemas import VacancyQuery
-from vacancies.search import search_vacancies
+from vacancies.search import (
+    facet_counts,
+    get_organization,
+    get_vacancy,
+    list_organizations,
+    list_sources,
+    search_vacancies,
+)
+
+FEED_SIZE = 50
+
+Now = NamedDependency[datetime]
+"""The request's time, from :func:`request_time`."""
 
 
-class HomeController(Controller):
-    path = "/"
+def not_found_page(request: Request, exc: NotFoundException) -> Template:
+    return render(request, "pages/not_found.html", status_code=404, detail=exc.detail)
+
+
+def bad_request_page(request: Request, exc: ValidationException) -> Template:
+    return render(request, "pages/bad_request.html", status_code=400, errors=exc.extra or [])
+
+
+class PageController(Controller):
+    """What every page controller shares: no OpenAPI entry, HTML error pages, the clock."""
+
     include_in_schema = False
+    exception_handlers = {
+        NotFoundException: not_found_page,
+        ValidationException: bad_request_page,
+    }
+    dependencies = {"now": Provide(request_time, sync_to_thread=False)}
+
+
+class HomeController(PageController):
+    path = "/"
 
     @get("/", name="home")
-    async def home(self, request: Request) -> Template:
-        now = datetime.now(UTC)
-        newest = await search_vacancies(VacancyQuery(sort="posted", per_page=6))
+    async def home(self, request: Request, now: Now) -> Template:
+        newest = await search_vacancies(VacancyQuery(sort="posted", per_page=6), now)
         closing = await search_vacancies(
-            VacancyQuery(sort="deadline", deadline_after=now, per_page=6)
+            VacancyQuery(sort="deadline", deadline_after=now, per_page=6), now
         )
         return render(
-            request,
-            "pages/home.html",
-            newest=newest,
-            closing=closing,
-            active="home",
+            request, "pages/home.html", newest=newest, closing=closing, now=now, active="home"
         )
+
+
+class VacancyPages(PageController):
+    path = "/vacancies"
+
+    @get("/", name="vacancies")
+    async def search(self, request: Request, now: Now) -> Template:
+        """The search page; an htmx request gets the results fragment only."""
+        query = parse_search(request.query_params)
+        results = await search_vacancies(query, now)
+        facets = await facet_counts(query, now)
+        template = "partials/results.html" if is_htmx_partial(request) else "pages/search.html"
+        return render(
+            request,
+            template,
+            headers={"Vary": "HX-Request"},
+            query=query,
+            results=results,
+            facets=facets,
+            now=now,
+            active="vacancies",
+        )
+
+    @get("/{vacancy_id:int}", name="vacancy")
+    async def detail(self, request: Request, vacancy_id: FromPath[int], now: Now) -> Template:
+        vacancy = await get_vacancy(vacancy_id)
+        if vacancy is None:
+            raise NotFoundException(detail=f"no vacancy with id {vacancy_id}")
+        return render(
+            request,
+            "pages/vacancy.html",
+            v=vacancy,
+            grade_guide=explain_grade(vacancy.grade, vacancy.category, current_locale()),
+            now=now,
+            active="vacancies",
+        )
+
+    @get("/feed.atom", name="feed_atom")
+    async def atom(self, request: Request, now: Now) -> Response[bytes]:
+        """Atom 1.0 feed of any search: the page's parameters, newest first by default."""
+        query = _feed_query(request)
+        results = await search_vacancies(query, now)
+        body = atom_feed(query, results, base_url=str(request.base_url), now=now)
+        return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+    @get("/feed.rss", name="feed_rss")
+    async def rss(self, request: Request, now: Now) -> Response[bytes]:
+        """RSS 2.0 feed of any search: the page's parameters, newest first by default."""
+        query = _feed_query(request)
+        results = await search_vacancies(query, now)
+        body = rss_feed(query, results, base_url=str(request.base_url), now=now)
+        return Response(body, media_type="application/rss+xml; charset=utf-8")
+
+
+def _feed_query(request: Request) -> VacancyQuery:
+    query = parse_search(request.query_params, per_page=FEED_SIZE)
+    if "sort" not in request.query_params:
+        query = query.model_copy(update={"sort": "posted"})
+    return query
+
+
+class OrganizationPages(PageController):
+    path = "/organizations"
+
+    @get("/", name="organizations")
+    async def index(self, request: Request) -> Template:
+        organizations = await list_organizations()
+        return render(
+            request, "pages/organizations.html", organizations=organizations, active="organizations"
+        )
+
+    @get("/{acronym:str}", name="organization")
+    async def organization(
+        self,
+        request: Request,
+        acronym: FromPath[str],
+        now: Now,
+        page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
+    ) -> Template:
+        organization = await get_organization(acronym)
+        if organization is None:
+            raise NotFoundException(detail=f"no organisation {acronym!r}")
+        query = VacancyQuery(organization=[organization.acronym], page=page)
+        vacancies = await search_vacancies(query, now)
+        return render(
+            request,
+            "pages/organization.html",
+            organization=organization,
+            query=query,
+            results=vacancies,
+            now=now,
+            active="organizations",
+        )
+
+
+class SourcePages(PageController):
+    path = "/sources"
+
+    @get("/", name="sources")
+    async def index(self, request: Request) -> Template:
+        return render(request, "pages/sources.html", sources=await list_sources(), active="sources")

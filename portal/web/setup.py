@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
 from jinja2 import Environment
 from litestar import Request
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.datastructures import Cookie
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from portal import __version__
 from portal.settings import REPO_ROOT
-from portal.web import i18n
+from portal.web import i18n, labels
+from portal.web.search_params import search_url
+from vacancies.schemas import ORG_TYPE_KINDS
 
 WEB = Path(__file__).parent
 NODE_MODULES = REPO_ROOT / "node_modules"
@@ -25,19 +30,33 @@ ONE_YEAR = 365 * 24 * 3600
 def _configure(engine: JinjaTemplateEngine) -> None:
     env: Environment = engine.engine
     env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(i18n.gettext, i18n.plural_form, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         current_locale=i18n.current_locale,
         locales=i18n.LOCALES,
         language_names=i18n.LANGUAGE_NAMES,
         version=__version__,
         url_with=url_with,
+        search_url=search_url,
+        org_type_kinds=ORG_TYPE_KINDS,
+        category_label=labels.category_label,
+        org_type_label=labels.org_type_label,
+        kind_label=labels.kind_label,
+        sort_label=labels.sort_label,
+        deadline_window_label=labels.deadline_window_label,
+        posted_window_label=labels.posted_window_label,
+        closed_reason_label=labels.closed_reason_label,
+        country_name=labels.country_name,
+        region_name=labels.region_name,
+        is_sub_region=labels.is_sub_region,
     )
     env.filters.update(
         date=i18n.fmt_date,
         datetime=i18n.fmt_datetime,
         number=i18n.fmt_number,
         days_left=i18n.days_left,
+        paragraphs=paragraphs,
+        css_id=css_id,
     )
     env.trim_blocks = True
     env.lstrip_blocks = True
@@ -80,8 +99,9 @@ def url_with(request: Request, **changes: object) -> str:
     return f"{request.url.path}?{query}" if query else request.url.path
 
 
-def choose_locale(request: Request) -> None:
-    """before_request: the locale of this request."""
+async def choose_locale(request: Request) -> None:
+    """before_request: the locale of this request. Async on purpose: Litestar runs a
+    sync hook in a worker thread, where the context variable would be set and lost."""
     locale = i18n.negotiate(
         request.query_params.get("lang"),
         request.cookies.get(i18n.COOKIE),
@@ -91,14 +111,56 @@ def choose_locale(request: Request) -> None:
     request.state.locale = locale
 
 
-def render(request: Request, template: str, **context: object) -> Template:
+def render(
+    request: Request,
+    template: str,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: object,
+) -> Template:
     """A page in the request's language; a language chosen with ``?lang=`` is
     remembered in a cookie."""
     return Template(
         template_name=template,
         context={"request": request, **context},
         cookies=locale_cookie(request),
+        status_code=status_code,
+        headers=headers,
     )
+
+
+def is_htmx_partial(request: Request) -> bool:
+    """An htmx request for a fragment; a history restore after a cache miss wants the
+    whole page."""
+    headers = request.headers
+    return (
+        headers.get("hx-request") == "true" and headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def request_time(request: Request) -> datetime:
+    """Dependency: the current time, from ``app.state.clock`` when one is set (tests
+    freeze it there), else the system clock."""
+    clock: Callable[[], datetime] | None = request.app.state.get("clock")
+    return clock() if clock else datetime.now(UTC)
+
+
+_NOT_ID = re.compile(r"[^a-z0-9]+")
+
+
+def css_id(value: object) -> str:
+    """A value as a piece of an HTML id: "UN Women" -> "un-women"."""
+    return _NOT_ID.sub("-", str(value).lower()).strip("-")
+
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Plain text split into paragraphs at blank lines (line breaks inside a paragraph
+    are kept by the stylesheet)."""
+    return [part.strip("\n") for part in _BLANK_LINES.split(text or "") if part.strip()]
 
 
 def locale_cookie(request: Request) -> list[Cookie]:

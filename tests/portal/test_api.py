@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-import httpx
 import pytest
 
-from portal.app import create_app
-from portal.settings import get_settings
-from tests.helpers import Recorded, fixture_bytes
-from tests.vacancies.test_harvest import RELIEFWEB_URL, UNICEF_URL, reliefweb_pages
-from vacancies.harvest import harvest_source
-from vacancies.sources import load_source_specs, sync_sources
-
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-WORLDBANK_URL = "https://cinfoposte.github.io/worldbank-jobs/worldbank_jobs.xml"
+from tests.portal.recorded_site import NOW, harvest_recorded_sources, portal_client
 
 
 @pytest.fixture
 async def harvested(db):
-    await sync_sources(load_source_specs(get_settings().sources_file))
-    recorded = Recorded(
-        {
-            UNICEF_URL: fixture_bytes("rss/cinfoposte_unicef_jobs.xml"),
-            WORLDBANK_URL: fixture_bytes("rss/cinfoposte_worldbank_jobs.xml"),
-            RELIEFWEB_URL: reliefweb_pages(),
-        }
-    )
-    async with recorded.client() as client:
-        for source_id in ("unicef-rss", "worldbank-cinfo-rss", "reliefweb"):
-            await harvest_source(source_id, client, clock=lambda: NOW)
+    await harvest_recorded_sources()
 
 
 @pytest.fixture
 async def api(harvested):
     # httpx's ASGI transport runs the app on the test's own event loop, where the
     # database pool lives (Litestar's test clients run it on a thread of their own).
-    transport = httpx.ASGITransport(app=create_app(manage_database=False))
-    async with httpx.AsyncClient(transport=transport, base_url="http://portal.test") as client:
+    async with portal_client() as client:
         yield client
 
 
