@@ -5,6 +5,17 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 
+# The browser tests (tests/browser) drive Debian's Chromium through Playwright; Playwright's
+# own browser download is never used. CI runs as root; elsewhere apt-get goes through sudo.
+install_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  echo "=== installing Debian's chromium for the browser tests"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq &&
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+}
+
 run_pytest() {
   local engine=$1; shift
   echo "=== pytest on ${engine}"
@@ -17,6 +28,7 @@ run_pytest() {
   return "$rc"
 }
 
+install_chromium || { echo "could not install chromium (apt-get install chromium)" >&2; exit 1; }
 "$VENV/bin/ruff" check . || exit 1
 "$VENV/bin/ruff" format --check . || exit 1
 run_pytest sqlite "$@" || exit 1

@@ -1,0 +1,40 @@
+"""A vacancy's own page: reached from the results, with the way to apply at the source;
+a closed vacancy stays readable and says that it is closed."""
+
+from __future__ import annotations
+
+from playwright.async_api import expect
+
+from tests.browser.conftest import DemoData, Visit
+from tests.browser.test_search import VACANCY_HREF
+
+
+async def test_opening_a_result_shows_the_vacancy_with_its_apply_link(visit: Visit):
+    page = visit.page
+    await visit.open("/vacancies")
+    link = page.locator("#results ol.results > li").first.locator("a[href*='/vacancies/']").first
+    title = (await link.inner_text()).strip()
+    vacancy_id = int(VACANCY_HREF.search(await link.get_attribute("href")).group(1))
+
+    await link.click()
+
+    await page.wait_for_url(visit.url(f"/vacancies/{vacancy_id}"))
+    await visit.check_accessibility()
+    vacancy = await visit.api(f"/api/vacancies/{vacancy_id}")
+    await expect(page.locator("h1")).to_have_text(title)
+    assert title == vacancy["title"]
+    await expect(page.locator("#apply-link")).to_have_attribute("href", vacancy["url"])
+    await expect(page.locator("#closed-notice")).to_have_count(0)
+    await visit.screenshot("vacancy")
+
+
+async def test_a_closed_vacancy_says_so(visit: Visit, demo_data: DemoData):
+    vacancy = await visit.api(f"/api/vacancies/{demo_data.closed_id}")
+    assert vacancy["status"] == "closed"
+
+    await visit.open(f"/vacancies/{demo_data.closed_id}")
+
+    page = visit.page
+    await expect(page.locator("h1")).to_have_text(vacancy["title"])
+    await expect(page.locator("#closed-notice")).to_be_visible()
+    await visit.screenshot("vacancy-closed")
