@@ -171,3 +171,30 @@ async def test_duplicates_are_listed_once_unless_asked(api):
     assert everything["total"] == original["total"] + 1
     detail = (await api.get(f"/api/vacancies/{first['id']}")).json()
     assert len(detail["duplicates"]) == 1
+
+
+async def test_undated_vacancies_come_last_in_both_orders(api):
+    from tests.vacancies.test_ingest import ingest, unicef_record
+    from vacancies.tables import Source
+
+    await Source.insert(
+        Source(id="undated", name="undated", adapter="rss", base_url="https://u.test/")
+    )
+    await ingest(
+        "undated",
+        [
+            unicef_record(
+                "u1",
+                url="https://u.test/1",
+                title="Undated Post Officer",
+                posted_at=None,
+                deadline=None,
+            )
+        ],
+        now=NOW,
+    )
+    posted = (await api.get("/api/vacancies", params={"sort": "posted", "per_page": 100})).json()
+    assert posted["items"][-1]["title"] == "Undated Post Officer"
+    by_deadline = (await api.get("/api/vacancies", params={"per_page": 100})).json()["items"]
+    has_deadline = [item["deadline"] is not None for item in by_deadline]
+    assert has_deadline == sorted(has_deadline, reverse=True)  # dated first, undated last
