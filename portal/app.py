@@ -20,16 +20,10 @@ def not_found(request: Request, exc: NotFoundException) -> Response:
     the API, an HTML page in the visitor's language for people."""
     if request.url.path.startswith(("/api/", "/schema", "/health", "/static/", "/vendor/")):
         return Response({"status_code": 404, "detail": exc.detail}, status_code=404)
-    from portal.web.i18n import negotiate, set_locale
     from portal.web.pages import not_found_page
+    from portal.web.setup import apply_locale
 
-    set_locale(
-        negotiate(
-            request.query_params.get("lang"),
-            request.cookies.get("portal_lang"),
-            request.headers.get("accept-language"),
-        )
-    )
+    apply_locale(request)  # no route matched, so the before_request hook did not run
     return not_found_page(request, exc)
 
 

@@ -24,7 +24,7 @@ async def close_database() -> None:
 
 
 class MigrationError(RuntimeError):
-    pass
+    """A migration failed; the message carries Piccolo's output."""
 
 
 async def upgrade_schema(*, quiet: bool = True) -> None:

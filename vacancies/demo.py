@@ -16,8 +16,7 @@ from portal.settings import REPO_ROOT, get_settings
 from scrapers.http import PoliteClient
 from vacancies.harvest import HarvestResult, harvest_source
 from vacancies.organizations import organization_ids
-from vacancies.sources import SourceSpec, load_source_specs
-from vacancies.tables import Source
+from vacancies.sources import load_source_specs, source_values, upsert_source
 
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
 DEMO_FILE = FIXTURES / "demo.toml"
@@ -54,7 +53,14 @@ async def load_demo(demo_file: Path = DEMO_FILE) -> list[HarvestResult]:
         if spec is None:
             raise ValueError(f"{demo_file}: sample for unknown source {sample['source']!r}")
         sample_id = f"sample-{spec.id}"
-        await _upsert_sample_source(sample_id, spec, sample["recorded"], org_ids)
+        values = source_values(
+            spec,
+            org_ids,
+            name=f"Sample data: {spec.name}, recorded {sample['recorded']}",
+            enabled=False,  # never scheduled: recorded data is loaded only by `portal demo`
+            is_sample=True,
+        )
+        await upsert_source(sample_id, values)
         recordings[spec.base_url] = demo_file.parent / sample["recording"]
         sample_ids.append(sample_id)
 
@@ -65,22 +71,3 @@ async def load_demo(demo_file: Path = DEMO_FILE) -> list[HarvestResult]:
         for sample_id in sample_ids:
             results.append(await harvest_source(sample_id, client))
     return results
-
-
-async def _upsert_sample_source(
-    sample_id: str, spec: SourceSpec, recorded: str, org_ids: dict[str, int]
-) -> None:
-    values = {
-        Source.name: f"Sample data: {spec.name}, recorded {recorded}",
-        Source.adapter: spec.adapter,
-        Source.base_url: spec.base_url,
-        Source.params: spec.params,
-        Source.schedule: spec.schedule,
-        Source.enabled: False,
-        Source.is_sample: True,
-        Source.organization: org_ids.get(spec.organization or ""),
-    }
-    if await Source.exists().where(Source.id == sample_id):
-        await Source.update(values).where(Source.id == sample_id)
-    else:
-        await Source.insert(Source(id=sample_id, **{c._meta.name: v for c, v in values.items()}))

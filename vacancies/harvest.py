@@ -55,7 +55,7 @@ class HarvestResult:
 
 
 class ParameterError(ValueError):
-    pass
+    """A source parameter refers to an environment variable that is not set."""
 
 
 def resolve_params(params: dict[str, Any], environ: dict[str, str] | None = None) -> dict[str, Any]:

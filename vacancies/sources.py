@@ -68,6 +68,29 @@ def load_source_specs(path: Path) -> list[SourceSpec]:
     return specs
 
 
+def source_values(spec: SourceSpec, org_ids: dict[str, int], **overrides: Any) -> dict:
+    """The Source columns a spec declares (harvest state is not among them)."""
+    values = {
+        Source.name: spec.name,
+        Source.adapter: spec.adapter,
+        Source.base_url: spec.base_url,
+        Source.params: spec.params,
+        Source.schedule: spec.schedule,
+        Source.enabled: spec.enabled,
+        Source.organization: org_ids.get(spec.organization or ""),
+    }
+    values.update({getattr(Source, name): value for name, value in overrides.items()})
+    return values
+
+
+async def upsert_source(source_id: str, values: dict) -> None:
+    """Create the row or update its declared columns, keeping its harvest state."""
+    if await Source.exists().where(Source.id == source_id):
+        await Source.update(values).where(Source.id == source_id)
+    else:
+        await Source.insert(Source(id=source_id, **{c._meta.name: v for c, v in values.items()}))
+
+
 async def sync_sources(specs: list[SourceSpec], *, disable_missing: bool = True) -> None:
     """Create or update a Source row per spec; disable rows no longer declared.
 
@@ -76,23 +99,8 @@ async def sync_sources(specs: list[SourceSpec], *, disable_missing: bool = True)
     from vacancies.organizations import organization_ids
 
     org_ids = await organization_ids()
-    existing = {row["id"] for row in await Source.select(Source.id)}
     for spec in specs:
-        values = {
-            Source.name: spec.name,
-            Source.adapter: spec.adapter,
-            Source.base_url: spec.base_url,
-            Source.params: spec.params,
-            Source.schedule: spec.schedule,
-            Source.enabled: spec.enabled,
-            Source.organization: org_ids.get(spec.organization or ""),
-        }
-        if spec.id in existing:
-            await Source.update(values).where(Source.id == spec.id)
-        else:
-            await Source.insert(
-                Source(id=spec.id, **{col._meta.name: v for col, v in values.items()})
-            )
+        await upsert_source(spec.id, source_values(spec, org_ids))
     if disable_missing:
         declared = [spec.id for spec in specs]
         stale = Source.update({Source.enabled: False}).where(Source.is_sample.eq(False))

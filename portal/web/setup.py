@@ -99,9 +99,9 @@ def url_with(request: Request, **changes: object) -> str:
     return f"{request.url.path}?{query}" if query else request.url.path
 
 
-async def choose_locale(request: Request) -> None:
-    """before_request: the locale of this request. Async on purpose: Litestar runs a
-    sync hook in a worker thread, where the context variable would be set and lost."""
+def apply_locale(request: Request) -> str:
+    """Choose the request's locale (?lang=, cookie, Accept-Language, Bokmål) and make it
+    current for the templates."""
     locale = i18n.negotiate(
         request.query_params.get("lang"),
         request.cookies.get(i18n.COOKIE),
@@ -109,6 +109,13 @@ async def choose_locale(request: Request) -> None:
     )
     i18n.set_locale(locale)
     request.state.locale = locale
+    return locale
+
+
+async def choose_locale(request: Request) -> None:
+    """before_request hook. Async on purpose: Litestar runs a sync hook in a worker
+    thread, where the context variable would be set and lost."""
+    apply_locale(request)
 
 
 def render(
