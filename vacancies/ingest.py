@@ -129,7 +129,7 @@ def normalize_record(
 
     organization = resolve_organization(record.organization) or default_organization
     grade = parse_grade(record.grade, title=title)
-    location = normalize_location(record.duty_station, record.country)
+    location = normalize_location(record.duty_station, record.country, title=title)
     description = html_to_text(record.description_html)
     organization_name = organization.name if organization else record.organization
     extra = dict(record.extra)

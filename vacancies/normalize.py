@@ -10,7 +10,8 @@ Public API
 ----------
 * :func:`parse_grade` -> :class:`Grade` ``(code, category)`` or ``None``
 * :func:`normalize_location` -> :class:`Location` ``(duty_station, country)``;
-  :func:`resolve_country` for a bare country name or code
+  :func:`resolve_country` for a bare country name or code; :func:`location_in_title`
+  for the place a title names when the source gives none
 * :func:`to_utc`, :func:`check_plausible_dates`
 * :func:`load_organizations`, :func:`resolve_organization` -> :class:`OrganizationInfo`
 * :func:`html_to_text`, :func:`normalize_title`, :func:`title_key`
@@ -466,7 +467,9 @@ def _resolve_country(value: str) -> str | None:
     return places.country_names.get(_key(value))
 
 
-def normalize_location(duty_station: str | None, country: str | None = None) -> Location:
+def normalize_location(
+    duty_station: str | None, country: str | None = None, *, title: str | None = None
+) -> Location:
     """Tidy duty station and its country.
 
     The duty station keeps the source's wording, with whitespace and comma spacing
@@ -477,8 +480,14 @@ def normalize_location(duty_station: str | None, country: str | None = None) -> 
     "Home-based"/"Remote" and "Multiple"/"Various" become :data:`HOME_BASED` and
     :data:`MULTIPLE_LOCATIONS`, with no country unless ``country`` or the text itself
     names one ("Home-based, Kenya").
+
+    When the source gives neither a duty station nor a country, the place the
+    vacancy's ``title`` names, if :func:`location_in_title` finds one, is used instead.
     """
-    return _normalize_location(duty_station or None, country or None)
+    location = _normalize_location(duty_station or None, country or None)
+    if title and location.duty_station is None and location.country is None:
+        return location_in_title(title) or location
+    return location
 
 
 @lru_cache(maxsize=16384)
@@ -583,6 +592,152 @@ def _country_in_words(words: list[str], places: _Places) -> str | None:
             code = places.country_names.get(phrase) or places.stations.get(phrase)
             if code:
                 return code
+    return None
+
+
+# --- The place a title names ---------------------------------------------------------------
+#
+# Some sources (UNICEF's PageUp feed) give the duty station only in the title, written in
+# many ways: "..., P-3, Kharkiv, Ukraine, #134662", "... - Maputo, Mozambique",
+# "...-Stockholm, Sweden", "Luanda/Angola", "La Paz-Bolivia", "Accra Ghana (Part-Time)",
+# "Cotonou - Benin WCAR", "Spain, Valencia", "In Riyadh- Gulf Area Office". The title is
+# cut into parts at commas, brackets, slashes, colons, semicolons, "#", "|" and dashes
+# with a space on either side; only whole parts that name a place count.
+
+_TITLE_PARTS = re.compile(r"\s*(?:[,;:()\[\]{}|/#]|\s-+|-+\s)\s*")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_TRAILING_ACRONYM = re.compile(r"\s+[A-Z]{2,6}$")
+"""A regional office after the country: "Benin WCAR"."""
+_STATION_LEAD = re.compile(r"(?:(?:based|located)\s+)?in\s+|outposted\s+to\s+", re.IGNORECASE)
+_JOINED = re.compile(r"[\s-]+")
+_MAX_STATION_WORDS = 4
+_MAX_COUNTRY_WORDS = 6
+
+
+class _TitlePlace(NamedTuple):
+    index: int
+    country: str
+    country_text: str | None
+    """The country as the title writes it; ``None`` for a duty station alone."""
+    city: str | None
+
+
+def location_in_title(title: str | None) -> Location | None:
+    """The duty station and country a vacancy title names, or ``None``.
+
+    Conservative: a part of the title counts only when it is, as a whole, a country
+    ("Kenya", "Dem. Rep. of Congo", "Benin WCAR") or a known duty station ("Panama City",
+    "In Riyadh"), or a known duty station joined to its own country by a space or
+    hyphen ("Accra Ghana", "La Paz-Bolivia"). A country's city is the known duty station
+    of that country ending the part before it ("HQ outposted to Nairobi, Kenya",
+    "Office of Innovation-Stockholm, Sweden") or, failing that, forming the part after
+    it ("Spain, Valencia"); a city the data file does not know is left out, so the duty
+    station is then the country alone. No place when the title names places of two
+    countries, or says "Home-based", "Remote", "Multiple"...: the source must say.
+
+    >>> location_in_title("Education Specialist, P-3, Kharkiv, Ukraine, #134662")
+    Location(duty_station='Kharkiv, Ukraine', country='UKR')
+    >>> location_in_title("Chief, Supply - Emergency") is None
+    True
+    """
+    if not title:
+        return None
+    text = " ".join(title.translate(_DASHES).split())
+    return _location_in_title(text) if text else None
+
+
+@lru_cache(maxsize=16384)
+def _location_in_title(text: str) -> Location | None:
+    places = _places()
+    parts = [_title_part(part) for part in _TITLE_PARTS.split(text)]
+    parts = [part for part in parts if part]
+    found: list[_TitlePlace] = []
+    for index, part in enumerate(parts):
+        key = _key(part)
+        if key in places.special:
+            return None
+        place = _country_part(index, part, places)
+        if place is None:
+            lead = _STATION_LEAD.match(part)
+            bare = part[lead.end() :] if lead else part
+            code = places.stations.get(_key(bare))
+            if code:
+                place = _TitlePlace(index, code, None, bare)
+        if place is not None:
+            found.append(place)
+    if len({place.country for place in found}) != 1:
+        return None
+
+    countries = [place for place in found if place.country_text is not None]
+    if not countries:
+        station = found[-1]
+        return _normalize_location(station.city, station.country)
+    for place in reversed(countries):
+        if place.city is None:
+            place = place._replace(city=_city_near(place, parts, found, places))
+        if place.city is not None:
+            return _normalize_location(f"{place.city}, {place.country_text}", place.country)
+    last = countries[-1]
+    return _normalize_location(last.country_text, last.country)
+
+
+def _title_part(part: str) -> str:
+    part = part.strip(" -")
+    if part.endswith(".") and part[-2:-1].islower():  # "Tanzania." but "U.S.A."
+        part = part[:-1]
+    return part
+
+
+def _country_part(index: int, part: str, places: _Places) -> _TitlePlace | None:
+    """A part that names a country: whole, before a regional office's acronym, or
+    joined to a known duty station of that country."""
+    code = places.country_names.get(_key(part))
+    if code:
+        return _TitlePlace(index, code, part, None)
+    acronym = _TRAILING_ACRONYM.search(part)
+    if acronym:
+        head = part[: acronym.start()]
+        code = places.country_names.get(_key(head))
+        if code:
+            return _TitlePlace(index, code, head, None)
+    words = list(_WORD.finditer(part))
+    for size in range(min(_MAX_COUNTRY_WORDS, len(words) - 1), 0, -1):
+        start = words[-size].start()
+        code = places.country_names.get(_key(part[start:]))
+        if not code:
+            continue
+        head = part[:start]
+        city_text = head.rstrip(" -")
+        if not _JOINED.fullmatch(head[len(city_text) :]):
+            continue
+        city = _station_ending(city_text, code, places)
+        if city:
+            return _TitlePlace(index, code, part[start:], city)
+    return None
+
+
+def _station_ending(text: str, country: str, places: _Places) -> str | None:
+    """The known duty station of ``country`` that ``text`` ends with, as written."""
+    words = list(_WORD.finditer(text))
+    if not words or words[-1].end() != len(text.rstrip(".")):
+        return None
+    for size in range(min(_MAX_STATION_WORDS, len(words)), 0, -1):
+        span = text[words[-size].start() : words[-1].end()]
+        if places.stations.get(_key(span)) == country:
+            return span
+    return None
+
+
+def _city_near(
+    place: _TitlePlace, parts: list[str], found: list[_TitlePlace], places: _Places
+) -> str | None:
+    if place.index > 0:
+        city = _station_ending(parts[place.index - 1], place.country, places)
+        if city:
+            return city
+    for other in found:
+        if other.index == place.index + 1 and other.country_text is None:
+            return other.city
     return None
 
 

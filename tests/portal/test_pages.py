@@ -143,37 +143,79 @@ async def test_grade_filter_takes_any_spelling_of_a_code(site):
 
 async def test_region_filter_covers_the_countries_of_the_region(site):
     tree = await page(site, "/vacancies", region="africa")
-    assert texts(tree, "#result-count") == ["4 vacancies"]
+    assert texts(tree, "#result-count") == ["15 vacancies"]
     assert facet_labels(tree, "region") == [
-        "Africa (4)",
-        "Sub-Saharan Africa (4)",
-        "Americas (7)",
-        "Latin America and the Caribbean (1)",
-        "Northern America (6)",
-        "Asia (3)",
+        "Africa (15)",
+        "Northern Africa (1)",
+        "Sub-Saharan Africa (14)",
+        "Americas (11)",
+        "Latin America and the Caribbean (4)",
+        "Northern America (7)",
+        "Asia (9)",
+        "South-eastern Asia (1)",
         "Southern Asia (2)",
-        "Western Asia (1)",
+        "Western Asia (6)",
+        "Europe (10)",
+        "Eastern Europe (3)",
+        "Northern Europe (2)",
+        "Southern Europe (3)",
+        "Western Europe (2)",
     ]
+
+
+WESTERN_ASIA = [
+    "Migration Health Officer (P-2)",
+    "Re-advertisement: Education Specialist (Programme Partnerships), P-4, Fixed Term "
+    "Position, Amman, Jordan #00133298",
+    "Re-advertised: Child Protection Specialist, N0-3, Fixed Term, Ankara, Türkiye, Post # 87009",
+    "READVERTISEMENT: People and Culture Manager (Comp and Social Benefits), P-4, Fixed "
+    "Term Position, DHR O/P Istanbul, Republic of Türkiye #00090445",
+    "Temporary Appointment: Partnerships Manager (P-4), In Riyadh- Gulf Area Office for 12 Months",
+    "People and Culture Specialist, (P-3), Regional Office, Amman-Jordan, Post#127035, "
+    "Temporary Appointment for 8 months",
+]
+"""The open vacancies in Western Asia: Gaziantep (ReliefWeb) and five UNICEF posts whose
+duty station only the title names (several share a posting time, so order is not fixed)."""
 
 
 async def test_sub_region_filter(site):
     tree = await page(site, "/vacancies", region="western-asia")
-    assert texts(tree, "#result-count") == ["1 vacancy"]
-    assert texts(tree, "ol.results h3") == ["Migration Health Officer (P-2)"]
+    assert texts(tree, "#result-count") == ["6 vacancies"]
+    assert sorted(texts(tree, "ol.results h3")) == sorted(WESTERN_ASIA)
 
 
 async def test_country_options_are_named_in_the_page_language(site):
     tree = await page(site, "/vacancies", lang="nb")
     assert facet_labels(tree, "country") == [
-        "USA (6)",
+        "USA (7)",
+        "Kenya (3)",
+        "Tyrkia (3)",
+        "Sveits (2)",
+        "Kongo (2)",
+        "Ghana (2)",
+        "Italia (2)",
+        "Jordan (2)",
+        "Ukraina (2)",
         "Afghanistan (1)",
+        "Angola (1)",
+        "Benin (1)",
         "Bangladesh (1)",
-        "Kongo (1)",
+        "Bolivia (1)",
+        "Barbados (1)",
+        "Algerie (1)",
+        "Spania (1)",
+        "Finland (1)",
         "Haiti (1)",
-        "Kenya (1)",
+        "Ungarn (1)",
+        "Mosambik (1)",
         "Nigeria (1)",
+        "Panama (1)",
+        "Saudi-Arabia (1)",
         "Sør-Sudan (1)",
-        "Tyrkia (1)",
+        "Sverige (1)",
+        "Thailand (1)",
+        "Tanzania (1)",
+        "Zambia (1)",
     ]
 
 
@@ -438,7 +480,7 @@ async def test_rss_feed_of_a_search(site):
     feed = feedparser.parse(response.content)
     assert feed.bozo == 0
     assert feed.version == "rss20"
-    assert [entry.title for entry in feed.entries] == ["Migration Health Officer (P-2)"]
+    assert sorted(entry.title for entry in feed.entries) == sorted(WESTERN_ASIA)
     vacancy = await vacancy_id("Migration Health Officer (P-2)")
     assert feed.entries[0].link == f"http://portal.test/vacancies/{vacancy}"
 
@@ -463,8 +505,8 @@ async def test_feed_with_a_wrong_value_is_a_400(site):
 @pytest.mark.parametrize(
     ("params", "total"),
     [
-        ({"region": "africa"}, 4),
-        ({"region": "northern-america"}, 6),
+        ({"region": "africa"}, 15),
+        ({"region": "northern-america"}, 7),
         ({"org_type": "bank"}, 6),
         ({"org_type": "un"}, 39),
         ({"deadline_within_days": "14"}, 2),

@@ -89,6 +89,25 @@ async def test_rss_harvest_stores_the_feed_and_records_the_run(sources):
     assert recorded.requests[-1].headers["user-agent"].startswith("NorecPortalTests/1.0")
 
 
+async def test_rss_harvest_reads_unicef_duty_stations_from_the_titles(sources):
+    recorded = Recorded({UNICEF_URL: fixture_bytes("rss/cinfoposte_unicef_jobs.xml")})
+    async with recorded.client() as client:
+        await harvest_source("unicef-rss", client, clock=clock())
+
+    rows = await Vacancy.select(Vacancy.title, Vacancy.duty_station, Vacancy.country).where(
+        Vacancy.source == "unicef-rss"
+    )
+    assert len(rows) == UNICEF_ITEMS
+    assert sum(1 for row in rows if row["country"]) == UNICEF_ITEMS - 1
+    budapest = next(row for row in rows if row["title"].startswith("Re-advertisement: People"))
+    assert (budapest["duty_station"], budapest["country"]) == ("Budapest, Hungary", "HUN")
+    assert budapest["title"].endswith("outposted to Budapest, Hungary #00132723")  # as published
+    unplaced = [row for row in rows if row["country"] is None]
+    assert [(row["title"][:37], row["duty_station"]) for row in unplaced] == [
+        ("Innovation Specialist (Market Scoping", None)
+    ]
+
+
 async def test_reharvest_of_unchanged_feed_writes_no_vacancy(sources):
     recorded = Recorded({UNICEF_URL: fixture_bytes("rss/cinfoposte_unicef_jobs.xml")})
     async with recorded.client() as client:

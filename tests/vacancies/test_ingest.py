@@ -88,6 +88,26 @@ async def test_new_record_is_stored_normalised(db):
     assert len(row["content_hash"]) == 64
 
 
+async def test_place_is_read_from_the_title_when_the_source_gives_none(db):
+    await add_source("unicef-rss")
+    await ingest(
+        "unicef-rss",
+        [
+            unicef_record("titled", duty_station=None),
+            unicef_record("given", duty_station="New York"),
+            unicef_record("nowhere", duty_station=None, title="Chief, Supply - Emergency"),
+        ],
+    )
+
+    titled = await stored("unicef-rss", "titled")
+    assert (titled["duty_station"], titled["country"]) == ("Stockholm, Sweden", "SWE")
+    assert titled["title"].endswith("TA (364 days), Office of Innovation-Stockholm, Sweden")
+    given = await stored("unicef-rss", "given")
+    assert (given["duty_station"], given["country"]) == ("New York", "USA")
+    nowhere = await stored("unicef-rss", "nowhere")
+    assert (nowhere["duty_station"], nowhere["country"]) == (None, None)
+
+
 async def test_unchanged_record_causes_no_write(db):
     await add_source("unicef-rss")
     await ingest("unicef-rss", [unicef_record("1"), unicef_record("2", title="Driver, G-3")])
