@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from litestar import Litestar, Request, Response
+from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 
 from portal import __version__
+from portal.cache import SearchCache
 from portal.controllers.health import health
 from portal.controllers.sources import SourceController
 from portal.controllers.vacancies import VacancyController
 from portal.database import close_database, open_database
+from portal.settings import get_settings
 
 
 def not_found(request: Request, exc: NotFoundException) -> Response:
@@ -45,6 +48,7 @@ def create_app(*, manage_database: bool = True) -> Litestar:
             *static_routers(),
         ],
         template_config=template_config(),
+        state=State({"search_cache": SearchCache(seconds=get_settings().search_cache_seconds)}),
         before_request=choose_locale,
         on_startup=[open_database] if manage_database else [],
         on_shutdown=[close_database] if manage_database else [],

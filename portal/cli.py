@@ -303,8 +303,9 @@ async def demo(as_json: bool) -> None:
 @main.command()
 @click.option("--host", default=None, help="default PORTAL_HOST (127.0.0.1)")
 @click.option("--port", default=None, type=int, help="default PORTAL_PORT (8000)")
+@click.option("--workers", default=None, type=int, help="processes, default PORTAL_WORKERS (1)")
 @click.option("--reload", is_flag=True, help="restart on code changes (development)")
-def serve(host: str | None, port: int | None, reload: bool) -> None:
+def serve(host: str | None, port: int | None, workers: int | None, reload: bool) -> None:
     """Run the web portal and JSON API."""
     import uvicorn
 
@@ -315,6 +316,7 @@ def serve(host: str | None, port: int | None, reload: bool) -> None:
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
+        workers=None if reload else (workers or settings.workers),
         reload=reload,
         proxy_headers=True,
     )

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     # Web
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = Field(default=1, ge=1, description="web server processes (portal serve)")
+    search_cache_seconds: float = Field(
+        default=120.0,
+        ge=0,
+        description="how long a search answer is reused while no vacancy changes (0: never)",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from piccolo.columns import (
     JSON,
+    BigInt,
     Boolean,
     ForeignKey,
     Integer,
@@ -122,3 +123,12 @@ class SourceLock(Table):
     source_id = Varchar(length=64, unique=True)
     holder = Varchar(length=128)
     expires_at = Timestamptz()
+
+
+class CatalogueVersion(Table):
+    """One row whose ``version`` goes up, by database triggers, with every change to
+    what a search can show: vacancies, organisations, a source's name or sample flag.
+    Caches of search answers key on it, so a harvest that writes invalidates them and
+    one that writes nothing does not."""
+
+    version = BigInt(default=0)

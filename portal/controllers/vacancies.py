@@ -3,11 +3,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from pydantic import ValidationError
 
+from portal.clock import request_time
 from vacancies.schemas import VacancyDetail, VacancyPage, VacancyQuery
 from vacancies.search import get_vacancy, search_vacancies
 
@@ -19,6 +20,7 @@ class VacancyController(Controller):
     @get("/", operation_id="listVacancies")
     async def list_vacancies(
         self,
+        request: Request,
         q: Annotated[
             str | None, QueryParameter(description="full-text query", max_length=200)
         ] = None,
@@ -83,7 +85,10 @@ class VacancyController(Controller):
                     {"key": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()
                 ],
             ) from exc
-        return await search_vacancies(query)
+        now = request_time(request)
+        return await request.app.state.search_cache.get(
+            ("api", query.model_dump_json()), now, lambda: search_vacancies(query, now)
+        )
 
     @get("/{vacancy_id:int}", operation_id="getVacancy")
     async def get_vacancy(self, vacancy_id: FromPath[int]) -> VacancyDetail:

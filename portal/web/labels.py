@@ -86,9 +86,14 @@ def country_name(alpha3: str | None) -> str:
     pycountry's English name, else the code."""
     if not alpha3:
         return ""
+    return _country_name(alpha3, current_locale())
+
+
+@cache
+def _country_name(alpha3: str, locale: str) -> str:
     alpha2 = _alpha2(alpha3)
     if alpha2:
-        name = Locale.parse(current_locale()).territories.get(alpha2)
+        name = Locale.parse(locale).territories.get(alpha2)
         if name:
             return name
         country = pycountry.countries.get(alpha_2=alpha2)

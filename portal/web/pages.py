@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
@@ -10,11 +11,19 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
+from markupsafe import Markup
 
+from portal.cache import SearchCache
+from portal.clock import request_time
 from portal.web.feeds import atom_feed, rss_feed
 from portal.web.i18n import current_locale
 from portal.web.search_params import parse_search
-from portal.web.setup import is_htmx_partial, render, request_time
+from portal.web.setup import (
+    html_response,
+    is_htmx_partial,
+    render,
+    render_fragment,
+)
 from vacancies.grade_guide import explain_grade
 from vacancies.schemas import VacancyQuery
 from vacancies.search import (
@@ -51,15 +60,32 @@ class PageController(Controller):
     dependencies = {"now": Provide(request_time, sync_to_thread=False)}
 
 
+def search_cache(request: Request) -> SearchCache:
+    return request.app.state.search_cache
+
+
+@dataclass(frozen=True)
+class ResultsFragment:
+    """The search page's results region (filters with counts, results, pagination) as
+    rendered HTML, cached per question and language."""
+
+    html: Markup
+    total: int
+
+
 class HomeController(PageController):
     path = "/"
 
     @get("/", name="home")
     async def home(self, request: Request, now: Now) -> Template:
-        newest = await search_vacancies(VacancyQuery(sort="posted", per_page=6), now)
-        closing = await search_vacancies(
-            VacancyQuery(sort="deadline", deadline_after=now, per_page=6), now
-        )
+        async def lists():
+            newest = await search_vacancies(VacancyQuery(sort="posted", per_page=6), now)
+            closing = await search_vacancies(
+                VacancyQuery(sort="deadline", deadline_after=now, per_page=6), now
+            )
+            return newest, closing
+
+        newest, closing = await search_cache(request).get("home", now, lists)
         return render(
             request, "pages/home.html", newest=newest, closing=closing, now=now, active="home"
         )
@@ -69,19 +95,36 @@ class VacancyPages(PageController):
     path = "/vacancies"
 
     @get("/", name="vacancies")
-    async def search(self, request: Request, now: Now) -> Template:
-        """The search page; an htmx request gets the results fragment only."""
+    async def search(self, request: Request, now: Now) -> Template | Response[str]:
+        """The search page; an htmx request gets the results region only."""
         query = parse_search(request.query_params)
-        results = await search_vacancies(query, now)
-        facets = await facet_counts(query, now)
-        template = "partials/results.html" if is_htmx_partial(request) else "pages/search.html"
+
+        async def results_region() -> ResultsFragment:
+            results = await search_vacancies(query, now)
+            facets = await facet_counts(query, now)
+            html = render_fragment(
+                request,
+                "partials/results.html",
+                query=query,
+                results=results,
+                facets=facets,
+                now=now,
+            )
+            return ResultsFragment(html=html, total=results.total)
+
+        # Keyed by the exact parameters: the pagination links in the region repeat them.
+        key = ("search", request.state.locale, tuple(sorted(request.query_params.multi_items())))
+        region = await search_cache(request).get(key, now, results_region)
+        headers = {"Vary": "HX-Request"}
+        if is_htmx_partial(request):
+            return html_response(request, region.html, headers=headers)
         return render(
             request,
-            template,
-            headers={"Vary": "HX-Request"},
+            "pages/search.html",
+            headers=headers,
             query=query,
-            results=results,
-            facets=facets,
+            results_region=region.html,
+            total=region.total,
             now=now,
             active="vacancies",
         )

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
 from jinja2 import Environment
-from litestar import Request
+from litestar import MediaType, Request, Response
 from litestar.datastructures import Cookie
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from markupsafe import Markup
 
 from portal import __version__
 from portal.settings import REPO_ROOT
@@ -137,6 +136,22 @@ def render(
     )
 
 
+def render_fragment(request: Request, template: str, **context: object) -> Markup:
+    """A template rendered to HTML in the current language, to be cached or placed in a
+    page (it sees only ``request`` and ``context``, like a page template)."""
+    engine: JinjaTemplateEngine = request.app.template_engine  # type: ignore[assignment]
+    return Markup(engine.get_template(template).render(request=request, **context))  # noqa: S704
+
+
+def html_response(
+    request: Request, body: str, *, headers: dict[str, str] | None = None
+) -> Response[str]:
+    """Already rendered HTML, with the language cookie a page would set."""
+    return Response(
+        body, media_type=MediaType.HTML, headers=headers, cookies=locale_cookie(request)
+    )
+
+
 def is_htmx_partial(request: Request) -> bool:
     """An htmx request for a fragment; a history restore after a cache miss wants the
     whole page."""
@@ -144,13 +159,6 @@ def is_htmx_partial(request: Request) -> bool:
     return (
         headers.get("hx-request") == "true" and headers.get("hx-history-restore-request") != "true"
     )
-
-
-def request_time(request: Request) -> datetime:
-    """Dependency: the current time, from ``app.state.clock`` when one is set (tests
-    freeze it there), else the system clock."""
-    clock: Callable[[], datetime] | None = request.app.state.get("clock")
-    return clock() if clock else datetime.now(UTC)
 
 
 _NOT_ID = re.compile(r"[^a-z0-9]+")

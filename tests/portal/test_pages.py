@@ -63,21 +63,62 @@ async def test_search_form_is_a_plain_get_form_enhanced_by_htmx(site):
         "method": "get",
         "action": "/vacancies",
     }
-    assert {
-        k: form.attributes[k] for k in ("hx-get", "hx-target", "hx-push-url", "hx-trigger")
-    } == {
+    htmx = ("hx-get", "hx-target", "hx-select", "hx-select-oob", "hx-swap", "hx-push-url")
+    assert {k: form.attributes[k] for k in (*htmx, "hx-trigger")} == {
         "hx-get": "/vacancies",
-        "hx-target": "#results",
+        "hx-target": "#results-main",
+        "hx-select": "#results-main",
+        "hx-select-oob": "#facet-groups,#filter-count",
+        "hx-swap": "outerHTML",
         "hx-push-url": "true",
         "hx-trigger": "change, submit",
     }
     q = form.css_first("input#q")
     assert q.attributes["name"] == "q"
     assert q.attributes["hx-trigger"] == "keyup changed delay:400ms, search"
+    assert not any(k in q.attributes for k in htmx[1:5]), "q takes the form's swap"
     assert texts(form, "label[for='q']") == ["Search vacancies"]
     assert form.css_first("button[type='submit']") is not None
-    results = form.css_first("section#results")
-    assert results.attributes["aria-live"] == "polite"
+    assert form.css_first("section#results") is not None
+
+
+async def test_only_a_small_status_region_is_live(site):
+    tree = await page(site, "/vacancies")
+    assert tree.css("[aria-live]") == []
+    assert [(node.id, text(node)) for node in tree.css("[role='status']")] == [
+        ("search-status", "")
+    ]
+    assert "ds-sr-only" in tree.css_first("#search-status").attributes["class"]
+
+
+async def test_filters_are_a_disclosure_closed_until_opened_inside_the_form(site):
+    tree = await page(site, "/vacancies")
+    panel = tree.css_first("form#filters details#filter-panel")
+    assert "open" not in panel.attributes
+    assert "ds-details" in panel.attributes["class"].split()
+    assert texts(tree, "#filter-panel > summary") == ["Filter"]
+    assert texts(tree, "#filter-panel > #facet-groups > h2") == ["Filter"]
+    choices = "input[type='checkbox'], input[type='radio']"
+    assert len(tree.css(f"#filter-panel {choices}")) == len(tree.css(f"form#filters {choices}")) > 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "params", "summary"),
+    [
+        ("en", {"organization": "UNICEF"}, "Filter (1 chosen)"),
+        (
+            "en",
+            {"org_type": ["un", "bank"], "region": "africa", "deadline": "7"},
+            "Filter (4 chosen)",
+        ),
+        ("nb", {"organization": "UNICEF", "posted": "30"}, "Filtrer (2 valgt)"),
+        ("nn", {"organization": "UNICEF", "posted": "30"}, "Filtrer (2 valde)"),
+        ("nn", {"country": "BGD"}, "Filtrer (1 valt)"),
+    ],
+)
+async def test_the_filters_toggle_says_how_many_filters_are_chosen(site, lang, params, summary):
+    tree = await page(site, "/vacancies", **params, lang=lang)
+    assert texts(tree, "#filter-panel > summary") == [summary]
 
 
 async def test_every_filter_group_is_a_fieldset_with_a_legend(site):
@@ -293,6 +334,11 @@ async def test_htmx_request_gets_the_results_fragment_only(site):
     fragment = LexborHTMLParser(response.text)
     assert texts(fragment, "#result-count") == ["6 vacancies"]
     assert facet_labels(fragment, "org_type") == ["UN system (39)", "Development banks (6)"]
+    # The parts the search form takes from it (hx-select, hx-select-oob), once each.
+    for part in ("#results-main", "#facet-groups", "#filter-count"):
+        assert len(fragment.css(part)) == 1, part
+    assert texts(fragment, "#filter-count") == ["(1 chosen)"]
+    assert fragment.css_first("#results-main #result-count") is not None
 
 
 async def test_htmx_history_restore_gets_the_whole_page(site):

@@ -1,38 +1,95 @@
-// The search page with htmx: the results region says when it is updating, and after
-// moving to another page of results the focus goes to the result count (the link that
-// was followed is gone). Without JavaScript the form works as a plain GET form.
+// The search page with htmx. Without JavaScript the form works as a plain GET form and
+// the filters are a plain disclosure (<details>), closed until opened.
+//
+// - On wide screens the filters' disclosure is opened (the stylesheet then hides its
+//   toggle): there the filters sit beside the results. An htmx update leaves the
+//   disclosure in place (only its filter groups are replaced), so it stays as it was.
+// - The result column says it is updating (aria-busy) while a request is under way.
+// - After an update the status region announces the number of vacancies found, and
+//   only that. After moving to another page of results, or pressing "Show results"
+//   (which on a narrow screen also closes the filters), the focus goes to the result
+//   count instead, which is then read out.
 (function () {
   "use strict";
 
-  function results() {
-    return document.getElementById("results");
+  var WIDE = window.matchMedia("(min-width: 56rem)");
+  var focusCount = false;
+
+  function byId(id) {
+    return document.getElementById(id);
   }
 
-  document.addEventListener("htmx:beforeRequest", function () {
-    var region = results();
-    if (region) {
-      region.setAttribute("aria-busy", "true");
+  function openFiltersOnWideScreens() {
+    var panel = byId("filter-panel");
+    if (panel && WIDE.matches) {
+      panel.open = true;
     }
-  });
+  }
 
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var region = results();
-    if (region) {
-      region.removeAttribute("aria-busy");
-    }
-    var source = event.detail && event.detail.elt;
-    if (source && source.closest && source.closest(".ds-pagination")) {
-      var count = document.getElementById("result-count");
-      if (count) {
-        count.focus();
+  openFiltersOnWideScreens();
+  WIDE.addEventListener("change", openFiltersOnWideScreens);
+  document.addEventListener("htmx:historyRestore", openFiltersOnWideScreens);
+
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    if (button && button.id === "show-results") {
+      focusCount = true;
+      var panel = byId("filter-panel");
+      if (panel && !WIDE.matches) {
+        panel.open = false;
       }
     }
   });
 
-  document.addEventListener("htmx:responseError", function () {
-    var region = results();
-    if (region) {
-      region.removeAttribute("aria-busy");
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var source = event.detail && event.detail.elt;
+    if (source && source.closest && source.closest(".ds-pagination")) {
+      focusCount = true;
+    }
+    var column = byId("results-main");
+    if (column) {
+      column.setAttribute("aria-busy", "true");
+    }
+  });
+
+  // Also after a failed or aborted request; after a swap the column is a new one.
+  document.addEventListener("htmx:afterRequest", function () {
+    var column = byId("results-main");
+    if (column && !document.querySelector(".htmx-request")) {
+      column.removeAttribute("aria-busy");
+    }
+  });
+
+  // htmx keeps a copy of the page for the Back button just before the update: not one
+  // marked as updating, nor with the last announcement in it.
+  document.addEventListener("htmx:beforeHistorySave", function () {
+    var column = byId("results-main");
+    var status = byId("search-status");
+    if (column) {
+      column.removeAttribute("aria-busy");
+    }
+    if (status) {
+      status.textContent = "";
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!event.target || event.target.id !== "results-main") {
+      return;
+    }
+    var count = byId("result-count");
+    var status = byId("search-status");
+    if (!count) {
+      return;
+    }
+    if (focusCount) {
+      focusCount = false;
+      if (status) {
+        status.textContent = "";
+      }
+      count.focus();
+    } else if (status) {
+      status.textContent = count.textContent.trim();
     }
   });
 })();
