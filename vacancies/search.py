@@ -16,7 +16,7 @@ from piccolo.columns.combination import And, WhereRaw
 from piccolo.query.functions.aggregate import Count, Max
 from piccolo.querystring import QueryString
 
-from vacancies.db import index_scans_for_text, is_postgres
+from vacancies.db import is_postgres, ranked_text_plan
 from vacancies.normalize import Category
 from vacancies.regions import areas_of, countries_in, regions
 from vacancies.schemas import (
@@ -254,6 +254,12 @@ async def _with_sources(rows: list[dict]) -> list[dict]:
     return rows
 
 
+async def _select_page(query: VacancyQuery, conditions: list) -> list[dict]:
+    ranked = query.sort == "relevance" and _has_text(query)
+    async with ranked_text_plan(ranked):
+        return await _page_select(query, conditions)
+
+
 def _page(query: VacancyQuery, rows: list[dict], total: int) -> VacancyPage:
     return VacancyPage(
         items=[_to_out(row) for row in rows],
@@ -270,10 +276,8 @@ async def search_vacancies(query: VacancyQuery, now: datetime | None = None) -> 
     count = Vacancy.count()
     if conditions:
         count = count.where(*conditions)
-    async with index_scans_for_text(_has_text(query)):
-        rows = await _page_select(query, conditions)
-        total = await count
-    return _page(query, await _with_sources(rows), total)
+    rows = await _select_page(query, conditions)
+    return _page(query, await _with_sources(rows), await count)
 
 
 async def search_with_facets(
@@ -282,9 +286,8 @@ async def search_with_facets(
     """What the search page shows: one page of results and the filter counts, the total
     taken from the facet statement (one pass over the matches fewer)."""
     now = now or datetime.now(UTC)
-    async with index_scans_for_text(_has_text(query)):
-        rows = await _page_select(query, _conditions(query, now))
-        counts, total = await _count_facets(query, now)
+    rows = await _select_page(query, _conditions(query, now))
+    counts, total = await _count_facets(query, now)
     return _page(query, await _with_sources(rows), total), _facets(query, counts)
 
 
@@ -446,8 +449,7 @@ async def facet_counts(query: VacancyQuery, now: datetime | None = None) -> Face
     with the query's *other* filters applied (its own choices left out), so the count
     beside a value is what choosing it adds."""
     now = now or datetime.now(UTC)
-    async with index_scans_for_text(_has_text(query)):
-        counts, _ = await _count_facets(query, now)
+    counts, _ = await _count_facets(query, now)
     return _facets(query, counts)
 
 

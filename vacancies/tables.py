@@ -113,7 +113,9 @@ class Vacancy(Table):
     closed_reason = Varchar(length=32, null=True, default=None)
 
     # (source, external_id) is unique: a unique index created in the migrations, since
-    # SQLite cannot add a table constraint after creation.
+    # SQLite cannot add a table constraint after creation. On PostgreSQL the migrations
+    # replace the indexes on status and canonical with partial ones (see
+    # vacancies_2026_11_22t14_30_00_000000.py).
 
 
 class SourceLock(Table):
