@@ -98,21 +98,49 @@ class Computation:
         return self.answer
 
 
-async def test_an_answer_is_computed_once_per_question_minute_and_version(db):
+async def test_an_answer_is_computed_once_per_question_day_and_version(db):
     cache = SearchCache(seconds=120)
     compute = Computation()
     assert await cache.get("q", NOW, compute) == "answer"
-    assert await cache.get("q", NOW + timedelta(seconds=59), compute) == "answer"
+    assert await cache.get("q", NOW + timedelta(hours=11), compute) == "answer"
     assert (compute.calls, cache.hits, cache.misses) == (1, 1, 1)
     await cache.get("other", NOW, compute)  # another question
     assert compute.calls == 2
-    await cache.get("q", NOW + timedelta(minutes=1), compute)  # the next minute
+    await cache.get("q", NOW + timedelta(days=1), compute)  # the next day
     assert compute.calls == 3
     await CatalogueVersion.update({CatalogueVersion.version: CatalogueVersion.version + 1}).where(
         CatalogueVersion.id == 1
     )
-    await cache.get("q", NOW + timedelta(minutes=1), compute)  # the catalogue changed
+    await cache.get("q", NOW + timedelta(days=1), compute)  # the catalogue changed
     assert compute.calls == 4
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.seconds = 1000.0
+
+    def __call__(self) -> float:
+        return self.seconds
+
+
+async def test_an_ageing_answer_is_given_and_recomputed_behind_it(db):
+    clock = Clock()
+    cache = SearchCache(seconds=120, timer=clock)
+    first, second = Computation("first"), Computation("second")
+    assert await cache.get("q", NOW, first) == "first"
+    clock.seconds += 59  # younger than half the time limit: nothing to do
+    assert await cache.get("q", NOW, second) == "first"
+    assert second.calls == 0
+    clock.seconds += 2  # older: still given, and recomputed in the background once
+    second.release.clear()
+    assert await cache.get("q", NOW, second) == "first"
+    assert await cache.get("q", NOW, second) == "first"
+    second.release.set()
+    await asyncio.sleep(0.01)
+    assert (second.calls, cache.refreshes) == (1, 1)
+    assert await cache.get("q", NOW, Computation("third")) == "second"
+    clock.seconds += 121  # past the time limit: dropped, computed while the visitor waits
+    assert await cache.get("q", NOW, Computation("fourth")) == "fourth"
 
 
 async def test_concurrent_requests_share_one_computation(db):
