@@ -29,10 +29,11 @@ messages: $(STAMP)
 install: $(STAMP) node_modules/.package-lock.json catalogs
 
 ## Install, create the SQLite database under ./var/, load recorded sample data, serve on :8000
+## (in development mode: no PORTAL_SECRET_KEY needed)
 run: install
 	$(VENV)/bin/portal db upgrade
 	$(VENV)/bin/portal demo
-	$(VENV)/bin/portal serve
+	PORTAL_DEV_MODE=true $(VENV)/bin/portal serve
 
 ## Install, lint, and run the suite on SQLite and on PostgreSQL
 test: install

@@ -43,6 +43,7 @@ import asyncio
 import json
 import os
 import random
+import secrets
 import shutil
 import socket
 import subprocess
@@ -770,6 +771,8 @@ def main() -> int:
         print("wrk is needed: apt-get install wrk", file=sys.stderr)
         return 2
 
+    # The portal refuses to serve without a secret key outside development mode.
+    os.environ.setdefault("PORTAL_SECRET_KEY", secrets.token_urlsafe(48))
     database = None
     if args.database_url:
         os.environ["PORTAL_DATABASE_URL"] = args.database_url

@@ -1,1 +1,125 @@
-"""Piccolo tables of the candidates app (profiles, shortlists, placements come later)."""
+"""Piccolo tables of the candidates app. Tables only: logic lives in the service modules.
+
+Identity (issue 4): users and their roles, emailed tokens, login failures and lockouts,
+consents and the audit log. Profiles, shortlists and placements come later.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from piccolo.columns import (
+    JSON,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+
+class Role(StrEnum):
+    candidate = "candidate"
+    staff = "staff"
+    """Norec staff."""
+    ministry = "ministry"
+    """Ministry of Foreign Affairs: aggregated statistics only."""
+    admin = "admin"
+
+
+class TokenPurpose(StrEnum):
+    verify_email = "verify_email"
+    reset_password = "reset_password"  # noqa: S105 (a purpose)
+    change_email = "change_email"
+
+
+class ThrottleScope(StrEnum):
+    account = "account"
+    address = "address"
+
+
+class ConsentPurpose(StrEnum):
+    visible_to_staff = "visible_to_staff"
+    vacancy_alerts = "vacancy_alerts"
+    career_follow_up = "career_follow_up"
+    statistics = "statistics"
+
+
+class User(Table, tablename="portal_user"):
+    """A person who signs in. ``email`` is stored normalised (lower-case)."""
+
+    email = Varchar(length=320, unique=True)
+    password_hash = Varchar(length=255, null=True, default=None)
+    """Argon2id PHC string; None until the user sets a password (created by an operator)."""
+    email_verified_at = Timestamptz(null=True, default=None)
+    disabled_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+    last_active_at = Timestamptz(null=True, default=None)
+
+
+class UserRole(Table, tablename="user_role"):
+    """One role held by one user; (user, role) is unique (an index in the migrations)."""
+
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)
+    role = Varchar(length=16, choices=Role)
+
+
+class EmailToken(Table, tablename="email_token"):
+    """A single-use emailed token. Only its SHA-256 is stored, never the token."""
+
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)
+    purpose = Varchar(length=16, choices=TokenPurpose)
+    token_hash = Varchar(length=64, unique=True)
+    new_email = Varchar(length=320, null=True, default=None)
+    """The address being confirmed (purpose change_email)."""
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
+class LoginFailure(Table, tablename="login_failure"):
+    """A failed sign-in, counted per account (normalised email) and per client address.
+
+    ``key_hash`` is the SHA-256 of the email or address, so throttling keeps no email
+    address or IP in clear (and needs none erased). Unknown emails are counted too.
+    """
+
+    scope = Varchar(length=8, choices=ThrottleScope)
+    key_hash = Varchar(length=64)
+    at = Timestamptz()
+
+
+class LoginLockout(Table, tablename="login_lockout"):
+    """An account or address refused sign-in until ``until`` after too many failures."""
+
+    scope = Varchar(length=8, choices=ThrottleScope)
+    key_hash = Varchar(length=64)
+    at = Timestamptz()
+    until = Timestamptz()
+
+
+class Consent(Table):
+    """Consent to one purpose: withdrawing sets ``withdrawn_at``; giving again adds a row."""
+
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)
+    purpose = Varchar(length=32, choices=ConsentPurpose)
+    given_at = Timestamptz()
+    withdrawn_at = Timestamptz(null=True, default=None)
+
+
+class AuditLog(Table, tablename="audit_log"):
+    """Append-only (triggers refuse UPDATE and DELETE on both engines).
+
+    Users are referred to by id only, never by a foreign key or personal data: erasing a
+    user leaves entries that point at an anonymous id, and nothing personal is locked in
+    a table that cannot be changed.
+    """
+
+    at = Timestamptz(index=True)
+    actor_id = Integer(null=True, default=None)
+    """The user who acted; None for the system or an operator at the command line."""
+    action = Varchar(length=64)
+    subject_id = Integer(null=True, default=None, index=True)
+    """The user acted upon."""
+    detail = JSON(default={})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Litestar, Request, Response
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
@@ -15,6 +16,7 @@ from portal.controllers.health import health
 from portal.controllers.sources import SourceController
 from portal.controllers.vacancies import VacancyController
 from portal.database import close_database, open_database
+from portal.security import check_secret_key, security_headers_hook
 from portal.settings import get_settings
 
 
@@ -30,12 +32,23 @@ def not_found(request: Request, exc: NotFoundException) -> Response:
     return not_found_page(request, exc)
 
 
+def too_large(request: Request, exc: RequestEntityTooLarge) -> Response:
+    """413 naming the limit (``PORTAL_MAX_BODY_BYTES`` or the route's own)."""
+    limit = request.route_handler.resolve_request_max_body_size()
+    return Response(
+        {"status_code": 413, "detail": f"Request body too large: the limit is {limit} bytes"},
+        status_code=413,
+    )
+
+
 def create_app(*, manage_database: bool = True) -> Litestar:
     """The portal. ``manage_database=False`` leaves the connection pool to the caller
     (tests share one pool across apps)."""
     from portal.web.pages import HomeController, OrganizationPages, SourcePages, VacancyPages
     from portal.web.setup import choose_locale, static_routers, template_config
 
+    settings = get_settings()
+    check_secret_key(settings)  # refuses to start without one outside development mode
     return Litestar(
         route_handlers=[
             health,
@@ -48,7 +61,7 @@ def create_app(*, manage_database: bool = True) -> Litestar:
             *static_routers(),
         ],
         template_config=template_config(),
-        state=State({"search_cache": SearchCache(seconds=get_settings().search_cache_seconds)}),
+        state=State({"search_cache": SearchCache(seconds=settings.search_cache_seconds)}),
         before_request=choose_locale,
         on_startup=[open_database] if manage_database else [],
         on_shutdown=[close_database] if manage_database else [],
@@ -59,8 +72,13 @@ def create_app(*, manage_database: bool = True) -> Litestar:
             path="/schema",
             render_plugins=[ScalarRenderPlugin()],
         ),
-        exception_handlers={NotFoundException: not_found},
+        exception_handlers={NotFoundException: not_found, RequestEntityTooLarge: too_large},
+        before_send=[security_headers_hook(settings)],
+        # For every route; a later upload route may set a larger request_max_body_size.
+        request_max_body_size=settings.max_body_bytes,
         # Unexpected errors: a generic 500 body (no internals), the traceback in the log;
         # a client's mistake (4xx) is answered, not logged as a traceback.
-        logging_config=LoggingConfig(log_exceptions="always", disable_stack_trace={400, 404, 405}),
+        logging_config=LoggingConfig(
+            log_exceptions="always", disable_stack_trace={400, 404, 405, 413}
+        ),
     )

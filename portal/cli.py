@@ -335,5 +335,183 @@ def scheduler() -> None:
     run_scheduler()
 
 
+# --- users ----------------------------------------------------------------------------
+
+# The values of candidates.tables.Role (not imported here: importing tables binds the
+# database engine, which commands do only once the environment is read).
+ROLES = ("candidate", "staff", "ministry", "admin")
+
+
+@main.group()
+def users() -> None:
+    """Accounts and their roles (for operators; actions are audited as the system)."""
+
+
+def _user_json(user) -> dict[str, Any]:
+    return user.model_dump(mode="json")
+
+
+async def _user_by_email(email: str):
+    from candidates.accounts import find_user_by_email
+
+    user = await find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no user with email {email}")
+    return user
+
+
+@users.command("create")
+@click.option("--email", required=True, help="the person's email address")
+@click.option(
+    "--role", "roles", multiple=True, required=True, type=click.Choice(ROLES), help="repeatable"
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="read the password from standard input instead of issuing a set-password link",
+)
+@click.option(
+    "--link-hours",
+    default=72,
+    show_default=True,
+    type=click.IntRange(1, 24 * 14),
+    help="how long the set-password link works",
+)
+@click.option("--mail", "send_mail", is_flag=True, help="also mail the link to the person")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def users_create(
+    email: str,
+    roles: tuple[str, ...],
+    password_stdin: bool,
+    link_hours: int,
+    send_mail: bool,
+    as_json: bool,
+) -> None:
+    """Create a verified user with ROLEs.
+
+    Without --password-stdin the account has no password yet: the command prints a
+    single-use link (valid --link-hours) where the person chooses one, and mails it
+    with --mail.
+    """
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise click.ClickException("no password on standard input")
+    _users_create(email, roles, password, link_hours, send_mail, as_json)
+
+
+@run_async
+async def _users_create(
+    email: str,
+    roles: tuple[str, ...],
+    password: str | None,
+    link_hours: int,
+    send_mail: bool,
+    as_json: bool,
+) -> None:
+    from datetime import timedelta
+
+    from candidates.accounts import AccountError, create_user, issue_set_password_token
+    from candidates.mail import RESET_PASSWORD_PATH, Mailer, MailError, link, welcome_message
+    from candidates.passwords import PasswordPolicyError
+
+    try:
+        user = await create_user(email, roles, password=password)
+    except (AccountError, PasswordPolicyError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    result = _user_json(user)
+    if password is None:
+        issued = await issue_set_password_token(user.id, lifetime=timedelta(hours=link_hours))
+        result["set_password_url"] = link(RESET_PASSWORD_PATH, issued.token)
+        result["set_password_expires_at"] = issued.expires_at
+        if send_mail:
+            try:
+                await Mailer().send(welcome_message(issued))
+            except MailError as exc:
+                raise click.ClickException(
+                    f"user {user.email} created, but the link could not be mailed: {exc}\n"
+                    f"set-password link: {result['set_password_url']}"
+                ) from exc
+    if as_json:
+        _print_json(result)
+        return
+    console.print(f"created user {user.id} {user.email} ({', '.join(user.roles)})")
+    if password is None:
+        console.print(
+            f"single-use set-password link, valid until "
+            f"{issued.expires_at:%Y-%m-%d %H:%M} UTC" + (" (mailed):" if send_mail else ":")
+        )
+        click.echo(result["set_password_url"])
+
+
+@users.command("list")
+@click.option("--role", type=click.Choice(ROLES), help="only holders of this role")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@run_async
+async def users_list(role: str | None, as_json: bool) -> None:
+    """Every user with roles and state."""
+    from candidates.accounts import list_users
+
+    rows = await list_users(role=role)
+    if as_json:
+        _print_json([_user_json(u) for u in rows])
+        return
+    table = Table("id", "email", "roles", "verified", "state", "created", "last active")
+    for u in rows:
+        table.add_row(
+            str(u.id),
+            u.email,
+            ", ".join(u.roles),
+            "yes" if u.verified else "no",
+            "disabled" if u.disabled else ("no password" if not u.has_password else "active"),
+            u.created_at.strftime("%Y-%m-%d"),
+            u.last_active_at.strftime("%Y-%m-%d") if u.last_active_at else "",
+        )
+    out.print(table)
+    console.print(f"{len(rows)} users")
+
+
+@users.command("disable")
+@click.argument("email")
+@run_async
+async def users_disable(email: str) -> None:
+    """Refuse EMAIL's sign-ins from now on."""
+    from candidates.accounts import disable_user
+
+    user = await disable_user((await _user_by_email(email)).id, actor_id=None)
+    console.print(f"{user.email} is disabled (since {user.disabled_at:%Y-%m-%d %H:%M} UTC)")
+
+
+@users.command("enable")
+@click.argument("email")
+@run_async
+async def users_enable(email: str) -> None:
+    """Let EMAIL sign in again."""
+    from candidates.accounts import enable_user
+
+    user = await enable_user((await _user_by_email(email)).id, actor_id=None)
+    console.print(f"{user.email} is enabled")
+
+
+@users.command("roles")
+@click.argument("email")
+@click.option("--add", "added", multiple=True, type=click.Choice(ROLES), help="repeatable")
+@click.option("--remove", "removed", multiple=True, type=click.Choice(ROLES), help="repeatable")
+@run_async
+async def users_roles(email: str, added: tuple[str, ...], removed: tuple[str, ...]) -> None:
+    """Show EMAIL's roles, or change them with --add and --remove."""
+    from candidates.accounts import set_roles
+
+    both = set(added) & set(removed)
+    if both:
+        raise click.ClickException(f"both added and removed: {', '.join(sorted(both))}")
+    user = await _user_by_email(email)
+    if added or removed:
+        wanted = (set(user.roles) | set(added)) - set(removed)
+        user = await set_roles(user.id, wanted, actor_id=None)
+    click.echo(f"{user.email}: {', '.join(user.roles) or '(no roles)'}")
+
+
 if __name__ == "__main__":
     main()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,39 @@ class Settings(BaseSettings):
         default=120.0,
         ge=0,
         description="how long a search answer is reused while no vacancy changes (0: never)",
+    )
+    https: bool = Field(
+        default=False, description="served over HTTPS: send Strict-Transport-Security"
+    )
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1, description="larger request bodies are refused with 413"
+    )
+
+    # Accounts (candidates/accounts.py)
+    login_failure_limit_account: int = Field(
+        default=5, ge=1, description="failed sign-ins per account within the window before lockout"
+    )
+    login_failure_limit_address: int = Field(
+        default=20, ge=1, description="failed sign-ins per client address within the window"
+    )
+    login_failure_window_minutes: int = Field(default=15, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    email_verify_token_hours: int = Field(default=48, ge=1)
+    password_reset_token_minutes: int = Field(default=60, ge=1)
+    email_change_token_hours: int = Field(default=24, ge=1)
+
+    # Mail (candidates/mail.py)
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_tls: Literal["none", "starttls", "tls"] = Field(
+        default="none", description="none, starttls (upgrade after connecting) or tls (implicit)"
+    )
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout: float = Field(default=30.0, gt=0)
+    mail_sender: str = "Norec <no-reply@norec.no>"
+    base_url: str = Field(
+        default="http://127.0.0.1:8000", description="public address of the portal, for links"
     )
 
     @field_validator("database_url")

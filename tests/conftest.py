@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import shutil
 import tempfile
 import uuid
@@ -49,6 +50,8 @@ def pytest_configure(config: pytest.Config) -> None:
     _state["tmp"] = tmp
     os.environ["PORTAL_SOURCES_FILE"] = str(FIXTURES / "sources.toml")
     os.environ["PORTAL_HTTP_DELAY"] = "0"
+    # The app refuses to start without a key outside development mode: a fresh one per run.
+    os.environ["PORTAL_SECRET_KEY"] = secrets.token_urlsafe(48)
     if engine == "postgres":
         name = f"portal_test_{uuid.uuid4().hex[:12]}"
         asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
@@ -114,4 +117,43 @@ async def db(database):
 
     for table in (Vacancy, HarvestRun, SourceLock, Source):
         await table.delete(force=True)
+    await _clear_accounts()
     yield
+
+
+async def _clear_accounts() -> None:
+    """Empty the identity tables, the append-only audit log included.
+
+    The log's triggers refuse DELETE (and TRUNCATE on PostgreSQL), as they should in the
+    portal; the test database sets them aside for one transaction: PostgreSQL disables
+    the table's triggers (an owner's right), SQLite drops them and re-creates them from
+    their own stored SQL. So each test still runs against the real triggers.
+    """
+    from candidates.tables import (
+        AuditLog,
+        Consent,
+        EmailToken,
+        LoginFailure,
+        LoginLockout,
+        User,
+        UserRole,
+    )
+    from vacancies.db import is_postgres, write_transaction
+
+    for table in (Consent, EmailToken, UserRole, LoginFailure, LoginLockout, User):
+        await table.delete(force=True)
+    async with write_transaction():
+        if is_postgres():
+            await AuditLog.raw("ALTER TABLE audit_log DISABLE TRIGGER USER")
+            await AuditLog.raw("DELETE FROM audit_log")
+            await AuditLog.raw("ALTER TABLE audit_log ENABLE TRIGGER USER")
+        else:
+            triggers = await AuditLog.raw(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'audit_log'"
+            )
+            for trigger in triggers:
+                await AuditLog.raw(f'DROP TRIGGER "{trigger["name"]}"')
+            await AuditLog.raw("DELETE FROM audit_log")
+            for trigger in triggers:
+                await AuditLog.raw(trigger["sql"])

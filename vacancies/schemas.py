@@ -27,6 +27,13 @@ ORG_TYPE_KINDS: dict[str, tuple[str, ...]] = {
 FAILING_AFTER = 3
 """A source whose last this many runs failed in a row is flagged as failing."""
 
+MAX_ID = 2**31 - 1
+"""The largest row id (PostgreSQL ``integer``, Piccolo's ``Serial``)."""
+
+DATE_YEARS = (1900, 2999)
+"""Dates in a query must fall in these years (inclusive): the extremes of Python's
+datetime overflow when converted to UTC."""
+
 
 class VacancyQuery(BaseModel):
     """Filters of a vacancy search; every field optional."""
@@ -87,6 +94,23 @@ class VacancyQuery(BaseModel):
                 grade = parse_grade(value)
                 codes.append(grade.code if grade else value.upper())
         return codes
+
+    @field_validator("q", "organization", "grade", "source")
+    @classmethod
+    def _no_nul(cls, value: str | list[str] | None) -> str | list[str] | None:
+        """PostgreSQL text cannot hold NUL, and no name or word contains one."""
+        values = [value] if isinstance(value, str) else value or []
+        if any("\x00" in v for v in values):
+            raise ValueError("must not contain NUL characters")
+        return value
+
+    @field_validator("deadline_after", "posted_after")
+    @classmethod
+    def _year_in_range(cls, value: datetime | None) -> datetime | None:
+        first, last = DATE_YEARS
+        if value is not None and not first <= value.year <= last:
+            raise ValueError(f"must be a date between the years {first} and {last}")
+        return value
 
     @field_validator("region")
     @classmethod

@@ -20,11 +20,12 @@ class SourceController(Controller):
         """Every source with its last harvest run and health."""
         return await list_sources()
 
-    @get("/{source_id:str}/runs", operation_id="listSourceRuns")
+    @get("/{source_id:str}/runs", operation_id="listSourceRuns", raises=[NotFoundException])
     async def list_runs(
         self, source_id: FromPath[str], limit: Annotated[int, QueryParameter(ge=1, le=200)] = 20
     ) -> list[HarvestRunOut]:
         """Recent harvest runs of one source, newest first."""
-        if not await Source.exists().where(Source.id == source_id):
+        # No id holds a NUL (which PostgreSQL text cannot even be compared with).
+        if "\x00" in source_id or not await Source.exists().where(Source.id == source_id):
             raise NotFoundException(detail=f"no source {source_id!r}")
         return await list_runs(source_id, limit)

@@ -5,11 +5,11 @@ from typing import Annotated, Literal
 
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException, ValidationException
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromQuery, PathParameter, QueryParameter
 from pydantic import ValidationError
 
 from portal.clock import request_time
-from vacancies.schemas import VacancyDetail, VacancyPage, VacancyQuery
+from vacancies.schemas import MAX_ID, VacancyDetail, VacancyPage, VacancyQuery
 from vacancies.search import get_vacancy, search_vacancies
 
 
@@ -82,7 +82,11 @@ class VacancyController(Controller):
             raise ValidationException(
                 detail="invalid query",
                 extra=[
-                    {"key": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()
+                    {
+                        "key": ".".join(map(str, e["loc"])),
+                        "message": e["msg"].removeprefix("Value error, "),
+                    }
+                    for e in exc.errors()
                 ],
             ) from exc
         now = request_time(request)
@@ -90,8 +94,10 @@ class VacancyController(Controller):
             ("api", query.model_dump_json()), now, lambda: search_vacancies(query, now)
         )
 
-    @get("/{vacancy_id:int}", operation_id="getVacancy")
-    async def get_vacancy(self, vacancy_id: FromPath[int]) -> VacancyDetail:
+    @get("/{vacancy_id:int}", operation_id="getVacancy", raises=[NotFoundException])
+    async def get_vacancy(
+        self, vacancy_id: Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+    ) -> VacancyDetail:
         """One vacancy with its description; closed vacancies are returned too."""
         vacancy = await get_vacancy(vacancy_id)
         if vacancy is None:

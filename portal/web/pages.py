@@ -9,7 +9,7 @@ from typing import Annotated
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException, ValidationException
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, PathParameter, QueryParameter
 from litestar.response import Template
 from markupsafe import Markup
 
@@ -25,7 +25,7 @@ from portal.web.setup import (
     render_fragment,
 )
 from vacancies.grade_guide import explain_grade
-from vacancies.schemas import VacancyQuery
+from vacancies.schemas import MAX_ID, VacancyQuery
 from vacancies.search import (
     facet_counts,
     get_organization,
@@ -130,7 +130,12 @@ class VacancyPages(PageController):
         )
 
     @get("/{vacancy_id:int}", name="vacancy")
-    async def detail(self, request: Request, vacancy_id: FromPath[int], now: Now) -> Template:
+    async def detail(
+        self,
+        request: Request,
+        vacancy_id: Annotated[int, PathParameter(ge=1, le=MAX_ID)],
+        now: Now,
+    ) -> Template:
         vacancy = await get_vacancy(vacancy_id)
         if vacancy is None:
             raise NotFoundException(detail=f"no vacancy with id {vacancy_id}")
@@ -185,7 +190,7 @@ class OrganizationPages(PageController):
         now: Now,
         page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
     ) -> Template:
-        organization = await get_organization(acronym)
+        organization = None if "\x00" in acronym else await get_organization(acronym)
         if organization is None:
             raise NotFoundException(detail=f"no organisation {acronym!r}")
         query = VacancyQuery(organization=[organization.acronym], page=page)
