@@ -23,6 +23,9 @@ Rules the HTTP layer relies on:
   link").
 - Role changes, disabling and enabling, password and email changes are audited with
   the acting user's id (None for the command line); the log holds ids, not emails.
+- Resetting or changing the password and disabling the account end every web session
+  of the user (:func:`candidates.sessions.end_user_sessions`); the HTTP layer signs the
+  person in again with a fresh session after a change they made themselves.
 - All times are UTC; ``now`` is injectable for tests.
 """
 
@@ -48,6 +51,7 @@ from candidates.passwords import (
     verify_password,
 )
 from candidates.schemas import IssuedToken, UserOut
+from candidates.sessions import end_user_sessions
 from candidates.tables import (
     EmailToken,
     LoginFailure,
@@ -488,6 +492,7 @@ async def reset_password(token: str, new_password: str, *, now: datetime | None 
         await audit.record(
             AuditAction.password_reset, actor_id=user.id, subject_id=user.id, now=now
         )
+        await end_user_sessions(user.id)
     return await get_user(user.id)
 
 
@@ -506,6 +511,7 @@ async def change_password(
         await audit.record(
             AuditAction.password_changed, actor_id=user_id, subject_id=user_id, now=now
         )
+        await end_user_sessions(user_id)
 
 
 # --- email change ---------------------------------------------------------------------
@@ -652,6 +658,7 @@ async def disable_user(
     if row["disabled_at"] is None:
         async with write_transaction():
             await User.update({User.disabled_at: now}).where(User.id == user_id)
+            await end_user_sessions(user_id)
             await audit.record(
                 AuditAction.user_disabled, actor_id=actor_id, subject_id=user_id, now=now
             )

@@ -30,6 +30,10 @@ class AuditAction(StrEnum):
     user_enabled = "user_enabled"
     consent_given = "consent_given"
     consent_withdrawn = "consent_withdrawn"
+    user_erased = "user_erased"
+    inactivity_warning_sent = "inactivity_warning_sent"
+    inactivity_warning_cancelled = "inactivity_warning_cancelled"
+    personal_data_exported = "personal_data_exported"
 
 
 async def record(

@@ -215,6 +215,47 @@ Norec
     )
 
 
+def inactivity_warning_message(
+    to: str, erase_after: datetime, settings: Settings | None = None
+) -> EmailMessage:
+    """The warning before the inactive-account purge erases an account
+    (candidates/privacy.py): signing in before ``erase_after`` keeps it."""
+    base = (settings or get_settings()).base_url.rstrip("/") + "/"
+    day = erase_after.astimezone(_OSLO).strftime("%d.%m.%Y")
+    return _message(
+        to,
+        "Kontoen din slettes snart / Your account will soon be deleted – Norec",
+        f"""Hei,
+
+Du har ikke logget inn i Norecs rekrutteringsportal på lenge. For å ikke lagre
+personopplysninger lenger enn nødvendig sletter vi kontoer som ikke er i bruk.
+
+Kontoen din og opplysningene om deg blir slettet etter {day}. Vil du beholde
+kontoen, logger du inn før det:
+
+{base}
+
+Vil du at den skal slettes, trenger du ikke gjøre noe.
+
+---
+
+Hello,
+
+You have not signed in to Norec's recruitment portal for a long time. So as not to
+keep personal data longer than needed, we delete accounts that are not in use.
+
+Your account and the data about you will be deleted after {day}. To keep the
+account, sign in before then:
+
+{base}
+
+If you want it deleted, you need not do anything.
+
+Norec
+""",
+    )
+
+
 def message_for(issued: IssuedToken, settings: Settings | None = None) -> EmailMessage:
     """The message that carries ``issued`` to its address."""
     builders = {

@@ -13,6 +13,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Text,
     Timestamptz,
     Varchar,
 )
@@ -56,6 +57,12 @@ class User(Table, tablename="portal_user"):
     disabled_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
     last_active_at = Timestamptz(null=True, default=None)
+    purge_warned_at = Timestamptz(null=True, default=None)
+    """When the inactive-account purge mailed its warning (candidates/privacy.py); cleared
+    when the person is active again."""
+    erased_at = Timestamptz(null=True, default=None)
+    """Set when the person's data was erased: the row stays as a tombstone (no personal
+    data), so its id is never reused and audit entries never point at someone new."""
 
 
 class UserRole(Table, tablename="user_role"):
@@ -123,3 +130,19 @@ class AuditLog(Table, tablename="audit_log"):
     subject_id = Integer(null=True, default=None, index=True)
     """The user acted upon."""
     detail = JSON(default={})
+
+
+class UserSession(Table, tablename="user_session"):
+    """A server-side web session (the portal's session store, portal/sessions.py).
+
+    ``key_hash`` is the SHA-256 of the session id the browser holds in its cookie, so a
+    copy of this table cannot be replayed as live sessions. ``user`` is the signed-in
+    user, if any: every session of a user ends when their password is reset or changed,
+    they are disabled, or their row is deleted (cascade).
+    """
+
+    key_hash = Varchar(length=64, unique=True)
+    data = Text()
+    """The session's content as Litestar serialised it (JSON)."""
+    user = ForeignKey(User, null=True, default=None, on_delete=OnDelete.cascade, index=True)
+    expires_at = Timestamptz(index=True)

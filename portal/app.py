@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 from litestar import Litestar, Request, Response
-from litestar.datastructures import State
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.exceptions import NotFoundException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.types import Message, Scope
 
 from portal import __version__
 from portal.cache import SearchCache
+from portal.clock import request_time
 from portal.controllers.health import health
 from portal.controllers.sources import SourceController
 from portal.controllers.vacancies import VacancyController
 from portal.database import close_database, open_database
 from portal.security import check_secret_key, security_headers_hook
+from portal.sessions import (
+    SESSION_STORE,
+    DatabaseSessionStore,
+    csrf_config,
+    csrf_secret,
+    load_user,
+    session_config,
+)
 from portal.settings import get_settings
 
 
@@ -41,11 +51,28 @@ def too_large(request: Request, exc: RequestEntityTooLarge) -> Response:
     )
 
 
+async def before_request(request: Request) -> None:
+    """The request's language and signed-in user (None for visitors)."""
+    from portal.web.setup import apply_locale
+
+    apply_locale(request)
+    request.state.user = await load_user(request, request_time(request))
+
+
+async def private_for_signed_in(message: Message, scope: Scope) -> None:
+    """before_send: a response to a signed-in person (their email is in the page's
+    header) must not be stored by a browser's or a shared cache."""
+    if message["type"] == "http.response.start" and scope.get("state", {}).get("user"):
+        headers = MutableScopeHeaders.from_message(message)
+        headers["Cache-Control"] = "private, no-store"
+
+
 def create_app(*, manage_database: bool = True) -> Litestar:
     """The portal. ``manage_database=False`` leaves the connection pool to the caller
     (tests share one pool across apps)."""
+    from portal.web.account import AccountPages
     from portal.web.pages import HomeController, OrganizationPages, SourcePages, VacancyPages
-    from portal.web.setup import choose_locale, static_routers, template_config
+    from portal.web.setup import static_routers, template_config
 
     settings = get_settings()
     check_secret_key(settings)  # refuses to start without one outside development mode
@@ -58,11 +85,15 @@ def create_app(*, manage_database: bool = True) -> Litestar:
             VacancyPages,
             OrganizationPages,
             SourcePages,
+            AccountPages,
             *static_routers(),
         ],
         template_config=template_config(),
         state=State({"search_cache": SearchCache(seconds=settings.search_cache_seconds)}),
-        before_request=choose_locale,
+        before_request=before_request,
+        middleware=[session_config(settings).middleware],
+        stores={SESSION_STORE: DatabaseSessionStore()},
+        csrf_config=csrf_config(settings, csrf_secret(settings)),
         on_startup=[open_database] if manage_database else [],
         on_shutdown=[close_database] if manage_database else [],
         openapi_config=OpenAPIConfig(
@@ -73,12 +104,12 @@ def create_app(*, manage_database: bool = True) -> Litestar:
             render_plugins=[ScalarRenderPlugin()],
         ),
         exception_handlers={NotFoundException: not_found, RequestEntityTooLarge: too_large},
-        before_send=[security_headers_hook(settings)],
+        before_send=[security_headers_hook(settings), private_for_signed_in],
         # For every route; a later upload route may set a larger request_max_body_size.
         request_max_body_size=settings.max_body_bytes,
         # Unexpected errors: a generic 500 body (no internals), the traceback in the log;
         # a client's mistake (4xx) is answered, not logged as a traceback.
         logging_config=LoggingConfig(
-            log_exceptions="always", disable_stack_trace={400, 404, 405, 413}
+            log_exceptions="always", disable_stack_trace={400, 403, 404, 405, 413}
         ),
     )

@@ -513,5 +513,38 @@ async def users_roles(email: str, added: tuple[str, ...], removed: tuple[str, ..
     click.echo(f"{user.email}: {', '.join(user.roles) or '(no roles)'}")
 
 
+@users.command("export")
+@click.argument("email")
+@run_async
+async def users_export(email: str) -> None:
+    """Print everything stored about EMAIL as JSON (audited as an export)."""
+    from candidates import audit
+    from candidates.audit import AuditAction
+    from candidates.privacy import export_user_data
+
+    user = await _user_by_email(email)
+    data = await export_user_data(user.id)
+    await audit.record(AuditAction.personal_data_exported, actor_id=None, subject_id=user.id)
+    _print_json(data)
+
+
+@users.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@run_async
+async def users_erase(email: str, yes: bool) -> None:
+    """Erase EMAIL's personal data for good, keeping an anonymous tombstone."""
+    from candidates.privacy import LastAdmin, erase_user
+
+    user = await _user_by_email(email)
+    if not yes:
+        click.confirm(f"Erase {user.email} (user {user.id}) for good?", abort=True, err=True)
+    try:
+        await erase_user(user.id, actor_id=None)
+    except LastAdmin as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.print(f"erased user {user.id}: only an anonymous tombstone is left")
+
+
 if __name__ == "__main__":
     main()

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1024 * 1024, ge=1, description="larger request bodies are refused with 413"
     )
+    session_days: int = Field(
+        default=7,
+        ge=1,
+        description="a sign-in lasts this long (absolute, not renewed by activity)",
+    )
 
     # Accounts (candidates/accounts.py)
     login_failure_limit_account: int = Field(
@@ -69,6 +74,19 @@ class Settings(BaseSettings):
     email_verify_token_hours: int = Field(default=48, ge=1)
     password_reset_token_minutes: int = Field(default=60, ge=1)
     email_change_token_hours: int = Field(default=24, ge=1)
+
+    # Privacy (candidates/privacy.py): the inactive-account purge
+    inactive_account_days: int = Field(
+        default=3 * 365,
+        ge=2,
+        description="accounts inactive this long (since the last sign-in, or creation) are erased",
+    )
+    purge_warning_days: int = Field(
+        default=30,
+        ge=1,
+        description="the warning is mailed this many days before an inactive account is erased",
+    )
+    purge_cron: str = Field(default="43 3 * * *", description="when the purge job runs (UTC)")
 
     # Mail (candidates/mail.py)
     smtp_host: str = "localhost"

@@ -10,6 +10,7 @@ import asyncio
 import functools
 import logging
 
+from candidates.privacy import purge_inactive_accounts
 from scrapers.http import PoliteClient
 from vacancies.harvest import client_from_settings, harvest_locked, utcnow
 from vacancies.ingest import close_expired
@@ -64,3 +65,11 @@ async def harvest_job(source_id: str, lock_ttl_seconds: int = 3 * 3600) -> None:
 async def close_expired_job() -> None:
     closed = await close_expired(now=utcnow())
     log.info("closed %d vacancies past their deadline", closed)
+
+
+@_track
+async def purge_inactive_accounts_job() -> None:
+    """Warn, then erase, accounts inactive for PORTAL_INACTIVE_ACCOUNT_DAYS
+    (candidates/privacy.py)."""
+    result = await purge_inactive_accounts(now=utcnow())
+    log.info("inactive-account purge: %s", result.as_dict())

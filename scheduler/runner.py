@@ -34,7 +34,8 @@ class JobSpec:
 
 
 def declared_jobs(specs: list[SourceSpec], settings: Settings) -> list[JobSpec]:
-    """One harvest job per enabled source, plus housekeeping."""
+    """One harvest job per enabled source, plus housekeeping and the inactive-account
+    purge."""
     jobs = [
         JobSpec(
             id=f"harvest:{spec.id}",
@@ -50,6 +51,13 @@ def declared_jobs(specs: list[SourceSpec], settings: Settings) -> list[JobSpec]:
             id="close-expired",
             func="scheduler.jobs:close_expired_job",
             cron=settings.housekeeping_cron,
+        )
+    )
+    jobs.append(
+        JobSpec(
+            id="purge-inactive-accounts",
+            func="scheduler.jobs:purge_inactive_accounts_job",
+            cron=settings.purge_cron,
         )
     )
     return jobs

@@ -137,10 +137,11 @@ async def _clear_accounts() -> None:
         LoginLockout,
         User,
         UserRole,
+        UserSession,
     )
     from vacancies.db import is_postgres, write_transaction
 
-    for table in (Consent, EmailToken, UserRole, LoginFailure, LoginLockout, User):
+    for table in (UserSession, Consent, EmailToken, UserRole, LoginFailure, LoginLockout, User):
         await table.delete(force=True)
     async with write_transaction():
         if is_postgres():

@@ -16,6 +16,7 @@ from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
 from portal import __version__
+from portal.sessions import current_user
 from portal.settings import REPO_ROOT
 from portal.web import i18n, labels
 from portal.web.search_params import search_url
@@ -35,6 +36,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         locales=i18n.LOCALES,
         language_names=i18n.LANGUAGE_NAMES,
         version=__version__,
+        signed_in_user=current_user,
         url_with=url_with,
         search_url=search_url,
         org_type_kinds=ORG_TYPE_KINDS,

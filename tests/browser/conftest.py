@@ -30,6 +30,7 @@ from typing import Any
 
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import (
     BrowserContext,
@@ -41,6 +42,7 @@ from playwright.async_api import (
 )
 
 from portal.settings import REPO_ROOT
+from tests.candidates.conftest import Inbox
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -142,9 +144,31 @@ class Server:
 
 
 @pytest.fixture(scope="package")
-def server(demo_data: DemoData, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def mail_server() -> Iterator[tuple[Inbox, int]]:
+    """A real local SMTP server (aiosmtpd) the portal's account mail goes to."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        yield inbox, controller.port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def inbox(mail_server: tuple[Inbox, int]) -> Inbox:
+    return mail_server[0]
+
+
+@pytest.fixture(scope="package")
+def server(
+    demo_data: DemoData,
+    mail_server: tuple[Inbox, int],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Server]:
     """``portal.app:create_app`` under uvicorn, as ``portal serve`` runs it, on a free
-    loopback port, against the test database (inherited ``PORTAL_DATABASE_URL``)."""
+    loopback port, against the test database (inherited ``PORTAL_DATABASE_URL``), with
+    account mail going to :func:`mail_server`."""
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "uvicorn.log"
     base_url = f"http://127.0.0.1:{port}"
@@ -162,6 +186,13 @@ def server(demo_data: DemoData, tmp_path_factory: pytest.TempPathFactory) -> Ite
                 str(port),
             ],
             cwd=REPO_ROOT,
+            env={
+                **os.environ,
+                "PORTAL_SMTP_HOST": "127.0.0.1",
+                "PORTAL_SMTP_PORT": str(mail_server[1]),
+                "PORTAL_SMTP_TLS": "none",
+                "PORTAL_BASE_URL": base_url,
+            },
             stdout=out,
             stderr=subprocess.STDOUT,
         )
