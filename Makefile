@@ -23,8 +23,8 @@ catalogs: $(STAMP) $(CATALOGS)
 
 ## Extract new messages from code and templates into the catalogs (for translators)
 messages: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -o portal/web/locales/messages.pot .
-	$(VENV)/bin/pybabel update -i portal/web/locales/messages.pot -d portal/web/locales -D messages
+	$(VENV)/bin/pybabel extract -F babel.cfg -w 88 -k _ -k gettext -k ngettext:1,2 -o portal/web/locales/messages.pot .
+	$(VENV)/bin/pybabel update -w 88 -i portal/web/locales/messages.pot -d portal/web/locales -D messages
 
 install: $(STAMP) node_modules/.package-lock.json catalogs
 

@@ -24,7 +24,7 @@ from portal.sessions import (
     DatabaseSessionStore,
     csrf_config,
     csrf_secret,
-    load_user,
+    request_user,
     session_config,
 )
 from portal.settings import get_settings
@@ -56,7 +56,7 @@ async def before_request(request: Request) -> None:
     from portal.web.setup import apply_locale
 
     apply_locale(request)
-    request.state.user = await load_user(request, request_time(request))
+    await request_user(request, request_time(request))
 
 
 async def private_for_signed_in(message: Message, scope: Scope) -> None:

@@ -220,6 +220,14 @@ async def load_user(request: Request, now: datetime) -> UserOut | None:
     return user
 
 
+async def request_user(request: Request, now: datetime) -> UserOut | None:
+    """The signed-in user, loaded once per request: by a guard (guards run before the
+    before-request hook) or by the hook."""
+    if not hasattr(request.state, "user"):
+        request.state.user = await load_user(request, now)
+    return request.state.user
+
+
 def current_user(request: Request) -> UserOut | None:
     """The user :func:`load_user` found for this request (None for visitors, and on
     pages answered before the session was read, like a 404 for an unknown path)."""

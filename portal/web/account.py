@@ -37,6 +37,7 @@ from candidates.passwords import (
 )
 from candidates.schemas import IssuedToken, UserOut
 from candidates.tables import ConsentPurpose
+from portal.guards import signed_in
 from portal.sessions import current_user, sign_in, sign_out
 from portal.web.i18n import current_locale
 from portal.web.i18n import gettext as _
@@ -166,6 +167,13 @@ def form_page(
     return render(
         request, template, status_code=status, errors=errors or {}, active="account", **context
     )
+
+
+def signed_in_user(request: Request) -> UserOut:
+    """The user on a route guarded by :func:`~portal.guards.signed_in`."""
+    user = current_user(request)
+    assert user is not None, "route without the signed_in guard"
+    return user
 
 
 class AccountPages(PageController):
@@ -365,11 +373,9 @@ class AccountPages(PageController):
             roles=[role_label(role.value) for role in user.roles],
         )
 
-    @get("/", name="account")
+    @get("/", name="account", guards=[signed_in])
     async def account(self, request: Request) -> Template | Redirect:
-        user = current_user(request)
-        if user is None:
-            return redirect("/account/log-in")
+        user = signed_in_user(request)
         notice = {
             "password": _("Your password is changed. Other devices have been logged out."),
             "email": _("We sent a link to the new address. Your address changes when you open it."),
@@ -377,11 +383,9 @@ class AccountPages(PageController):
         }.get(request.query_params.get("done", ""))
         return await self._account_page(request, user, notice=notice)
 
-    @post("/password", name="change_password")
+    @post("/password", name="change_password", guards=[signed_in])
     async def change_password(self, request: Request, now: Now) -> Template | Redirect:
-        user = current_user(request)
-        if user is None:
-            return redirect("/account/log-in")
+        user = signed_in_user(request)
         form = await form_of(request)
         new = form.get("new_password", "")
         errors: FieldErrors = {}
@@ -397,11 +401,9 @@ class AccountPages(PageController):
         await sign_in(request, user)
         return redirect("/account?done=password")
 
-    @post("/email", name="change_email")
+    @post("/email", name="change_email", guards=[signed_in])
     async def change_email(self, request: Request, now: Now) -> Template | Redirect:
-        user = current_user(request)
-        if user is None:
-            return redirect("/account/log-in")
+        user = signed_in_user(request)
         form = await form_of(request)
         new_email = form.get("new_email", "").strip()
         try:
@@ -441,12 +443,10 @@ class AccountPages(PageController):
             request, "pages/account/email_changed.html", email=user.email, active="account"
         )
 
-    @post("/consents/{purpose:str}", name="consent")
+    @post("/consents/{purpose:str}", name="consent", guards=[signed_in])
     async def consent(self, request: Request, purpose: FromPath[str], now: Now) -> Redirect:
         """Give or withdraw one consent in one click (``action`` = give / withdraw)."""
-        user = current_user(request)
-        if user is None:
-            return redirect("/account/log-in")
+        user = signed_in_user(request)
         try:
             chosen = ConsentPurpose(purpose)
         except ValueError as exc:

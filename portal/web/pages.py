@@ -8,9 +8,14 @@ from typing import Annotated
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar.exceptions import (
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from litestar.params import FromPath, PathParameter, QueryParameter
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from markupsafe import Markup
 
 from portal.cache import SearchCache
@@ -19,6 +24,7 @@ from portal.web.feeds import atom_feed, rss_feed
 from portal.web.i18n import current_locale
 from portal.web.search_params import parse_search
 from portal.web.setup import (
+    apply_locale,
     html_response,
     is_htmx_partial,
     render,
@@ -45,6 +51,18 @@ def not_found_page(request: Request, exc: NotFoundException) -> Template:
     return render(request, "pages/not_found.html", status_code=404, detail=exc.detail)
 
 
+def log_in_first(request: Request, exc: NotAuthorizedException) -> Redirect:
+    """A page that needs a signed-in user, asked for by a visitor: the log-in page."""
+    return Redirect("/account/log-in", status_code=303)
+
+
+def forbidden_page(request: Request, exc: PermissionDeniedException) -> Template:
+    """A signed-in user without the role a page needs (``portal.guards.has_role``).
+    Guards run before the before-request hook, so the language is chosen here."""
+    apply_locale(request)
+    return render(request, "pages/forbidden.html", status_code=403)
+
+
 def bad_request_page(request: Request, exc: ValidationException) -> Template:
     return render(request, "pages/bad_request.html", status_code=400, errors=exc.extra or [])
 
@@ -56,6 +74,8 @@ class PageController(Controller):
     exception_handlers = {
         NotFoundException: not_found_page,
         ValidationException: bad_request_page,
+        NotAuthorizedException: log_in_first,
+        PermissionDeniedException: forbidden_page,
     }
     dependencies = {"now": Provide(request_time, sync_to_thread=False)}
 
