@@ -563,7 +563,7 @@ def profile(portal: Server, paths: list[str], work: Path) -> Path | None:
 PROFILE_PARTS = (
     ("template rendering (Jinja2)", "Template.render (jinja2/"),
     ("database driver (asyncpg, Piccolo)", ("asyncpg/", "piccolo/")),
-    ("facet counts in Python", "facet_counts (vacancies/search.py"),
+    ("facet counts in Python", "_count_facets (vacancies/search.py"),
     ("JSON serialisation", ("msgspec", "encode_json", "serialization")),
 )
 

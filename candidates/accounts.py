@@ -35,13 +35,14 @@ import asyncio
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
 from candidates import audit, throttling
 from candidates.audit import AuditAction
+from candidates.clock import utc_now
 from candidates.passwords import (
     PasswordPolicyError,
     check_policy,
@@ -54,10 +55,7 @@ from candidates.schemas import IssuedToken, UserOut
 from candidates.sessions import end_user_sessions
 from candidates.tables import (
     EmailToken,
-    LoginFailure,
-    LoginLockout,
     Role,
-    ThrottleScope,
     TokenPurpose,
     User,
     UserRole,
@@ -151,14 +149,6 @@ def normalise_email(email: str) -> str:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _now(now: datetime | None) -> datetime:
-    if now is None:
-        return datetime.now(UTC)
-    if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
-    return now.astimezone(UTC)
 
 
 async def _roles_of(user_ids: Iterable[int]) -> dict[int, list[Role]]:
@@ -317,7 +307,7 @@ async def sign_up(email: str, password: str, *, now: datetime | None = None) -> 
     (The HTTP layer may prefer to show the same "check your mail" page for a taken
     address and mail the owner instead, so sign-up does not reveal who is registered.)
     """
-    now = _now(now)
+    now = utc_now(now)
     email = normalise_email(email)
     check_policy(password, email=email)
     password_hash = await _hash(password)
@@ -359,7 +349,7 @@ async def _insert_user(
 async def resend_verification(email: str, *, now: datetime | None = None) -> IssuedToken | None:
     """A fresh verify-email token for an unverified, enabled account; None otherwise (the
     caller answers identically either way)."""
-    now = _now(now)
+    now = utc_now(now)
     user = await find_user_by_email(email)
     if user is None or user.verified or user.disabled:
         return None
@@ -369,7 +359,7 @@ async def resend_verification(email: str, *, now: datetime | None = None) -> Iss
 
 async def verify_email(token: str, *, now: datetime | None = None) -> UserOut:
     """Confirm the address the token was mailed to. Raises :class:`InvalidToken`."""
-    now = _now(now)
+    now = utc_now(now)
     async with write_transaction():
         row = await _consume_token(token, TokenPurpose.verify_email, now)
         user_id = row["user"]
@@ -398,7 +388,7 @@ async def authenticate(
     or :class:`EmailNotVerified`. On success the account's failures are cleared, the hash
     is upgraded if the hashing parameters changed, and ``last_active_at`` is set.
     """
-    now = _now(now)
+    now = utc_now(now)
     try:
         key = normalise_email(email)
     except InvalidEmail:
@@ -433,7 +423,7 @@ async def authenticate(
 async def touch(user_id: int, *, now: datetime | None = None) -> None:
     """Record activity (the session layer calls this now and then): the inactivity purge
     counts from ``last_active_at``."""
-    await User.update({User.last_active_at: _now(now)}).where(User.id == user_id)
+    await User.update({User.last_active_at: utc_now(now)}).where(User.id == user_id)
 
 
 # --- passwords ------------------------------------------------------------------------
@@ -442,7 +432,7 @@ async def touch(user_id: int, *, now: datetime | None = None) -> None:
 async def request_password_reset(email: str, *, now: datetime | None = None) -> IssuedToken | None:
     """A reset token to mail, or None when no enabled account has this email. The caller
     must answer the same either way."""
-    now = _now(now)
+    now = utc_now(now)
     user = await find_user_by_email(email)
     if user is None or user.disabled:
         return None
@@ -454,7 +444,7 @@ async def issue_set_password_token(
     user_id: int, *, lifetime: timedelta, now: datetime | None = None
 ) -> IssuedToken:
     """A reset-password token with a chosen lifetime (for operators creating accounts)."""
-    now = _now(now)
+    now = utc_now(now)
     user = await get_user(user_id)
     async with write_transaction():
         return await _issue_token(user, TokenPurpose.reset_password, now, lifetime=lifetime)
@@ -467,7 +457,7 @@ async def reset_password(token: str, new_password: str, *, now: datetime | None 
     Raises :class:`InvalidToken`, :class:`PasswordPolicyError` (the token stays usable)
     or :class:`AccountDisabled`.
     """
-    now = _now(now)
+    now = utc_now(now)
     row = await _valid_token(token, TokenPurpose.reset_password, now)
     user = await get_user(row["user"])
     if user.disabled:
@@ -482,13 +472,7 @@ async def reset_password(token: str, new_password: str, *, now: datetime | None 
                 User.email_verified_at: user.email_verified_at or now,
             }
         ).where(User.id == user.id)
-        account = throttling.key_hash(ThrottleScope.account, user.email)
-        await LoginFailure.delete().where(
-            (LoginFailure.scope == ThrottleScope.account.value) & (LoginFailure.key_hash == account)
-        )
-        await LoginLockout.delete().where(
-            (LoginLockout.scope == ThrottleScope.account.value) & (LoginLockout.key_hash == account)
-        )
+        await throttling.forget_account(user.email)
         await audit.record(
             AuditAction.password_reset, actor_id=user.id, subject_id=user.id, now=now
         )
@@ -500,7 +484,7 @@ async def change_password(
     user_id: int, old_password: str, new_password: str, *, now: datetime | None = None
 ) -> None:
     """Raises :class:`WrongPassword` or :class:`PasswordPolicyError`."""
-    now = _now(now)
+    now = utc_now(now)
     row = await _user_row(user_id)
     if row["password_hash"] is None or not await _verify(row["password_hash"], old_password):
         raise WrongPassword()
@@ -522,7 +506,7 @@ async def request_email_change(
 ) -> IssuedToken:
     """A token to mail to the new address (``IssuedToken.email``); the address changes
     when it is confirmed. Raises :class:`InvalidEmail` or :class:`EmailTaken`."""
-    now = _now(now)
+    now = utc_now(now)
     user = await get_user(user_id)
     new_email = normalise_email(new_email)
     if new_email == user.email:
@@ -536,7 +520,7 @@ async def request_email_change(
 async def confirm_email_change(token: str, *, now: datetime | None = None) -> UserOut:
     """Switch to the confirmed address (it counts as verified). Raises
     :class:`InvalidToken`, or :class:`EmailTaken` if someone registered it meanwhile."""
-    now = _now(now)
+    now = utc_now(now)
     async with write_transaction():
         row = await _consume_token(token, TokenPurpose.change_email, now)
         user_id, new_email = row["user"], row["new_email"]
@@ -565,7 +549,7 @@ async def create_user(
 
     Raises :class:`InvalidEmail`, :class:`PasswordPolicyError` or :class:`EmailTaken`.
     """
-    now = _now(now)
+    now = utc_now(now)
     email = normalise_email(email)
     wanted = sorted({Role(r) for r in roles}, key=lambda r: r.value)
     password_hash = None
@@ -617,7 +601,7 @@ async def grant_role(
     """Give ``role``; False if the user already held it (nothing audited then)."""
     await _user_row(user_id)
     async with write_transaction():
-        return await _grant(user_id, Role(role), actor_id=actor_id, now=_now(now))
+        return await _grant(user_id, Role(role), actor_id=actor_id, now=utc_now(now))
 
 
 async def revoke_role(
@@ -626,7 +610,7 @@ async def revoke_role(
     """Take ``role`` away; False if the user did not hold it (nothing audited then)."""
     await _user_row(user_id)
     async with write_transaction():
-        return await _revoke(user_id, Role(role), actor_id=actor_id, now=_now(now))
+        return await _revoke(user_id, Role(role), actor_id=actor_id, now=utc_now(now))
 
 
 async def set_roles(
@@ -637,7 +621,7 @@ async def set_roles(
     now: datetime | None = None,
 ) -> UserOut:
     """Make the user hold exactly ``roles``: one audit entry per role granted or revoked."""
-    now = _now(now)
+    now = utc_now(now)
     wanted = {Role(r) for r in roles}
     held = set((await _roles_of([user_id])).get(user_id, []))
     await _user_row(user_id)
@@ -653,7 +637,7 @@ async def disable_user(
     user_id: int, *, actor_id: int | None, now: datetime | None = None
 ) -> UserOut:
     """Refuse the user's sign-ins from now on (idempotent: audited when it changes)."""
-    now = _now(now)
+    now = utc_now(now)
     row = await _user_row(user_id)
     if row["disabled_at"] is None:
         async with write_transaction():
@@ -669,7 +653,7 @@ async def enable_user(
     user_id: int, *, actor_id: int | None, now: datetime | None = None
 ) -> UserOut:
     """Undo :func:`disable_user` (idempotent: audited when it changes)."""
-    now = _now(now)
+    now = utc_now(now)
     row = await _user_row(user_id)
     if row["disabled_at"] is not None:
         async with write_transaction():

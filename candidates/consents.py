@@ -8,17 +8,14 @@ audited (ids and the purpose only).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from candidates import audit
 from candidates.audit import AuditAction
+from candidates.clock import utc_now
 from candidates.schemas import ConsentOut
 from candidates.tables import Consent, ConsentPurpose
 from vacancies.db import write_transaction
-
-
-def _now(now: datetime | None) -> datetime:
-    return (now or datetime.now(UTC)).astimezone(UTC)
 
 
 def _current(user_id: int, purpose: ConsentPurpose):
@@ -33,7 +30,7 @@ async def give_consent(
     user_id: int, purpose: ConsentPurpose | str, *, now: datetime | None = None
 ) -> ConsentOut:
     """Consent to ``purpose``; if it is already given, the standing consent is returned."""
-    now, purpose = _now(now), ConsentPurpose(purpose)
+    now, purpose = utc_now(now), ConsentPurpose(purpose)
     async with write_transaction():
         row = await Consent.select().where(_current(user_id, purpose)).first()
         if row is None:
@@ -53,7 +50,7 @@ async def withdraw_consent(
     user_id: int, purpose: ConsentPurpose | str, *, now: datetime | None = None
 ) -> bool:
     """Withdraw consent to ``purpose`` in one call; False if none was standing."""
-    now, purpose = _now(now), ConsentPurpose(purpose)
+    now, purpose = utc_now(now), ConsentPurpose(purpose)
     async with write_transaction():
         if not await Consent.exists().where(_current(user_id, purpose)):
             return False

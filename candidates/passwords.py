@@ -26,7 +26,14 @@ _hasher = PasswordHasher()
 
 
 class PasswordPolicyError(ValueError):
-    """A new password breaks the policy; the message says why, for the person typing it."""
+    """A new password breaks the policy; the message says why, for the person typing it,
+    and ``reason`` (too_short, too_long, blank, is_email) with ``length`` lets another
+    layer say it in another language."""
+
+    def __init__(self, message: str, *, reason: str, length: int) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.length = length
 
 
 def normalise(password: str) -> str:
@@ -41,17 +48,27 @@ def check_policy(password: str, *, email: str | None = None) -> None:
     if length < MIN_LENGTH:
         raise PasswordPolicyError(
             f"The password must be at least {MIN_LENGTH} characters long "
-            f"(it has {length}). A few unrelated words make a good one."
+            f"(it has {length}). A few unrelated words make a good one.",
+            reason="too_short",
+            length=length,
         )
     if length > MAX_LENGTH:
-        raise PasswordPolicyError(f"The password must be at most {MAX_LENGTH} characters long.")
+        raise PasswordPolicyError(
+            f"The password must be at most {MAX_LENGTH} characters long.",
+            reason="too_long",
+            length=length,
+        )
     if not password.strip():
-        raise PasswordPolicyError("The password cannot be only spaces.")
+        raise PasswordPolicyError(
+            "The password cannot be only spaces.", reason="blank", length=length
+        )
     if email:
         folded = password.strip().casefold()
         address = email.strip().casefold()
         if folded in {address, address.partition("@")[0]}:
-            raise PasswordPolicyError("The password cannot be your email address.")
+            raise PasswordPolicyError(
+                "The password cannot be your email address.", reason="is_email", length=length
+            )
 
 
 def hash_password(password: str) -> str:

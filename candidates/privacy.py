@@ -63,6 +63,7 @@ from typing import Any
 from candidates import audit, throttling
 from candidates.accounts import AccountError, UnknownUser
 from candidates.audit import AuditAction
+from candidates.clock import utc_now
 from candidates.mail import Mailer, MailError, inactivity_warning_message
 from candidates.sessions import end_user_sessions
 from candidates.tables import (
@@ -70,7 +71,6 @@ from candidates.tables import (
     Consent,
     EmailToken,
     LoginFailure,
-    LoginLockout,
     Role,
     ThrottleScope,
     User,
@@ -140,14 +140,6 @@ register_section(PersonalDataSection("sessions", _export_sessions, _erase_sessio
 
 
 # --- export ---------------------------------------------------------------------------
-
-
-def _now(now: datetime | None) -> datetime:
-    if now is None:
-        return datetime.now(UTC)
-    if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
-    return now.astimezone(UTC)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -285,7 +277,7 @@ async def erase_user(
     Idempotent. Raises :class:`UnknownUser` or :class:`LastAdmin`. ``reason`` goes into
     the audit entry: ``request`` (the person or an operator asked) or ``inactivity``.
     """
-    now = _now(now)
+    now = utc_now(now)
     async with write_transaction():
         row = await _user_row(user_id)
         if row["erased_at"] is not None:
@@ -299,14 +291,7 @@ async def erase_user(
         await EmailToken.delete().where(EmailToken.user == user_id)
         await Consent.delete().where(Consent.user == user_id)
         await UserRole.delete().where(UserRole.user == user_id)
-        key = _account_key(row["email"])
-        account = ThrottleScope.account.value
-        await LoginFailure.delete().where(
-            (LoginFailure.scope == account) & (LoginFailure.key_hash == key)
-        )
-        await LoginLockout.delete().where(
-            (LoginLockout.scope == account) & (LoginLockout.key_hash == key)
-        )
+        await throttling.forget_account(row["email"])
         await User.update(
             {
                 User.email: erased_email(user_id),
@@ -361,7 +346,7 @@ async def purge_inactive_accounts(
 ) -> PurgeResult:
     """One run of the purge (see the module notes); never raises for one account's
     problem."""
-    now = _now(now)
+    now = utc_now(now)
     settings = settings or get_settings()
     period, warning = purge_periods(settings)
     result = PurgeResult()

@@ -12,8 +12,9 @@ disabled; the account services call it.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from candidates.clock import utc_now
 from candidates.tables import UserSession
 from vacancies.db import write_transaction
 
@@ -22,15 +23,11 @@ def session_key_hash(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
 
 
-def _now(now: datetime | None) -> datetime:
-    return (now or datetime.now(UTC)).astimezone(UTC)
-
-
 async def load_session(
     session_id: str, *, now: datetime | None = None
 ) -> tuple[str, datetime] | None:
     """The session's data and expiry, or None if there is none or it expired."""
-    now = _now(now)
+    now = utc_now(now)
     key = session_key_hash(session_id)
     row = (
         await UserSession.select(UserSession.data, UserSession.expires_at)
@@ -83,20 +80,25 @@ async def end_user_sessions(user_id: int) -> int:
     return len(rows)
 
 
+async def end_all_sessions() -> None:
+    """Sign everybody out (an operator's measure, e.g. after a leaked secret key)."""
+    await UserSession.delete(force=True)
+
+
 async def count_user_sessions(user_id: int, *, now: datetime | None = None) -> int:
     return await UserSession.count().where(
-        (UserSession.user == user_id) & (UserSession.expires_at > _now(now))
+        (UserSession.user == user_id) & (UserSession.expires_at > utc_now(now))
     )
 
 
 async def purge_expired(*, now: datetime | None = None) -> int:
     rows = (
         await UserSession.delete()
-        .where(UserSession.expires_at <= _now(now))
+        .where(UserSession.expires_at <= utc_now(now))
         .returning(UserSession.id)
     )
     return len(rows)
 
 
 def expiry(seconds: int, *, now: datetime | None = None) -> datetime:
-    return _now(now) + timedelta(seconds=seconds)
+    return utc_now(now) + timedelta(seconds=seconds)

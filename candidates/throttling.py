@@ -111,6 +111,19 @@ async def clear_account(email: str) -> None:
     )
 
 
+async def forget_account(email: str) -> None:
+    """The account's failures and lockouts, gone: after a password reset (the person
+    proved the mailbox is theirs) and at erasure."""
+    account = ThrottleScope.account.value
+    key = key_hash(ThrottleScope.account, email)
+    await LoginFailure.delete().where(
+        (LoginFailure.scope == account) & (LoginFailure.key_hash == key)
+    )
+    await LoginLockout.delete().where(
+        (LoginLockout.scope == account) & (LoginLockout.key_hash == key)
+    )
+
+
 async def purge(now: datetime) -> int:
     """Delete failures and lockouts too old to matter (for a housekeeping job)."""
     settings = get_settings()

@@ -52,7 +52,9 @@ def too_large(request: Request, exc: RequestEntityTooLarge) -> Response:
 
 
 async def before_request(request: Request) -> None:
-    """The request's language and signed-in user (None for visitors)."""
+    """The request's language and signed-in user (None for visitors). Async on purpose:
+    Litestar runs a sync hook in a worker thread, where the locale's context variable
+    would be set and lost."""
     from portal.web.setup import apply_locale
 
     apply_locale(request)

@@ -83,6 +83,3 @@ class SearchCache:
         self._pending.pop(key, None)
         if not task.cancelled() and task.exception() is None:
             self._answers[key] = (task.result(), started)
-
-    def clear(self) -> None:
-        self._answers.clear()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from litestar import Request
@@ -86,7 +87,7 @@ class DatabaseSessionStore(Store):
         await session_rows.end_session(key)
 
     async def delete_all(self) -> None:
-        raise NotImplementedError("sessions are ended per user or when they expire")
+        await session_rows.end_all_sessions()
 
     async def exists(self, key: str) -> bool:
         return await session_rows.load_session(key) is not None
@@ -172,13 +173,9 @@ def csrf_secret(settings: Settings) -> str:
     return settings.secret_key or _dev_secret()
 
 
-_DEV_SECRET: list[str] = []
-
-
+@cache
 def _dev_secret() -> str:
-    if not _DEV_SECRET:
-        _DEV_SECRET.append(secrets.token_urlsafe(48))
-    return _DEV_SECRET[0]
+    return secrets.token_urlsafe(48)
 
 
 # --- signing in and out, the current user ---------------------------------------------

@@ -115,7 +115,7 @@ def _split_conditions(query: VacancyQuery, now: datetime) -> tuple[list, dict[st
         shared.append(Vacancy.deadline >= query.deadline_after)
     if query.posted_after:
         shared.append(Vacancy.posted_at >= query.posted_after)
-    if query.q and query.q.strip():
+    if _has_text(query):
         shared.append(_text_condition(query.q))
 
     by_facet: dict[str, list] = {}
@@ -181,7 +181,7 @@ def _relevance(text: str) -> QueryString:
 
 
 def _order(select, query: VacancyQuery):
-    if query.sort == "relevance" and query.q and query.q.strip():
+    if _ranked(query):
         select = select.order_by(_relevance(query.q), ascending=False)
         return select.order_by(Vacancy.id, ascending=False)
     # Undated vacancies last in both orders, in a form the sort indexes match. Piccolo
@@ -228,6 +228,11 @@ def _has_text(query: VacancyQuery) -> bool:
     return bool(query.q and query.q.strip())
 
 
+def _ranked(query: VacancyQuery) -> bool:
+    """Ordered by relevance: asked for, and there are words to rank by."""
+    return query.sort == "relevance" and _has_text(query)
+
+
 def _page_select(query: VacancyQuery, conditions: list):
     select = Vacancy.select(*_LIST_COLUMNS)
     if conditions:
@@ -255,8 +260,7 @@ async def _with_sources(rows: list[dict]) -> list[dict]:
 
 
 async def _select_page(query: VacancyQuery, conditions: list) -> list[dict]:
-    ranked = query.sort == "relevance" and _has_text(query)
-    async with ranked_text_plan(ranked):
+    async with ranked_text_plan(_ranked(query)):
         return await _page_select(query, conditions)
 
 

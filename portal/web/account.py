@@ -33,7 +33,6 @@ from candidates.passwords import (
     MIN_LENGTH,
     PasswordPolicyError,
     check_policy,
-    normalise,
 )
 from candidates.schemas import IssuedToken, UserOut
 from candidates.tables import ConsentPurpose
@@ -84,20 +83,19 @@ def client_address(request: Request) -> str | None:
 # --- messages -------------------------------------------------------------------------
 
 
-def password_message(password: str, email: str | None) -> str:
-    """The policy's refusal, in the reader's language (the rules of
-    :func:`candidates.passwords.check_policy`)."""
-    length = len(normalise(password))
-    if length < MIN_LENGTH:
+def password_message(refusal: PasswordPolicyError) -> str:
+    """The policy's refusal (:func:`candidates.passwords.check_policy`), in the reader's
+    language."""
+    if refusal.reason == "too_short":
         return _(
             "The password must be at least %(min)s characters long (it has %(length)s). "
             "A few unrelated words make a good one.",
             min=MIN_LENGTH,
-            length=length,
+            length=refusal.length,
         )
-    if length > MAX_LENGTH:
+    if refusal.reason == "too_long":
         return _("The password must be at most %(max)s characters long.", max=MAX_LENGTH)
-    if not password.strip():
+    if refusal.reason == "blank":
         return _("The password cannot be only spaces.")
     return _("The password cannot be your email address.")
 
@@ -199,8 +197,8 @@ class AccountPages(PageController):
             errors["email"] = invalid_email_message()
         try:
             check_policy(password, email=email)
-        except PasswordPolicyError:
-            errors["password"] = password_message(password, email)
+        except PasswordPolicyError as refusal:
+            errors["password"] = password_message(refusal)
         if errors:
             return form_page(
                 request, "pages/account/sign_up.html", errors=errors, values={"email": email}
@@ -209,8 +207,8 @@ class AccountPages(PageController):
             issued = await accounts.sign_up(email, password, now=now)
         except accounts.InvalidEmail:
             errors["email"] = invalid_email_message()
-        except PasswordPolicyError:
-            errors["password"] = password_message(password, email)
+        except PasswordPolicyError as refusal:
+            errors["password"] = password_message(refusal)
         except accounts.EmailTaken:
             # Say nothing new: the owner gets a mail that helps them in.
             issued = await accounts.resend_verification(email, now=now)
@@ -330,8 +328,8 @@ class AccountPages(PageController):
             errors["form"] = _(
                 "This account is disabled. Contact Norec if you think this is a mistake."
             )
-        except PasswordPolicyError:
-            errors["password"] = password_message(password, None)
+        except PasswordPolicyError as refusal:
+            errors["password"] = password_message(refusal)
         if errors:
             return form_page(
                 request, "pages/account/reset_password.html", errors=errors, token=token
@@ -393,8 +391,8 @@ class AccountPages(PageController):
             await accounts.change_password(user.id, form.get("current_password", ""), new, now=now)
         except accounts.WrongPassword:
             errors["current_password"] = _("The current password is wrong.")
-        except PasswordPolicyError:
-            errors["new_password"] = password_message(new, user.email)
+        except PasswordPolicyError as refusal:
+            errors["new_password"] = password_message(refusal)
         if errors:
             return await self._account_page(request, user, errors=errors)
         # The change ended every session of the user; this one continues under a new id.

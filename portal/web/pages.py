@@ -33,12 +33,12 @@ from portal.web.setup import (
 from vacancies.grade_guide import explain_grade
 from vacancies.schemas import MAX_ID, VacancyQuery
 from vacancies.search import (
-    facet_counts,
     get_organization,
     get_vacancy,
     list_organizations,
     list_sources,
     search_vacancies,
+    search_with_facets,
 )
 
 FEED_SIZE = 50
@@ -120,8 +120,7 @@ class VacancyPages(PageController):
         query = parse_search(request.query_params)
 
         async def results_region() -> ResultsFragment:
-            results = await search_vacancies(query, now)
-            facets = await facet_counts(query, now)
+            results, facets = await search_with_facets(query, now)
             html = render_fragment(
                 request,
                 "partials/results.html",

@@ -113,12 +113,6 @@ def apply_locale(request: Request) -> str:
     return locale
 
 
-async def choose_locale(request: Request) -> None:
-    """before_request hook. Async on purpose: Litestar runs a sync hook in a worker
-    thread, where the context variable would be set and lost."""
-    apply_locale(request)
-
-
 def render(
     request: Request,
     template: str,

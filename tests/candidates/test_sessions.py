@@ -50,3 +50,15 @@ async def test_every_session_of_a_user_ends_on_password_change(db):
     await accounts.change_password(user.id, PASSWORD, "another long passphrase here")
     assert await sessions.count_user_sessions(user.id, now=NOW) == 0
     assert await sessions.count_user_sessions(other.id, now=NOW) == 1
+
+
+async def test_the_store_interface_ends_every_session_at_once(db):
+    from portal.sessions import DatabaseSessionStore
+
+    store = DatabaseSessionStore()
+    await store.set("a", '{"user_id": null}', expires_in=3600)
+    await store.set("b", b"{}", expires_in=timedelta(hours=1))
+    assert await store.exists("a") and await store.exists("b")
+    await store.delete_all()
+    assert await UserSession.count() == 0
+    assert not await store.exists("a")
