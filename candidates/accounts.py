@@ -18,6 +18,11 @@ Rules the HTTP layer relies on:
   token is single-use, has an expiry, and issuing a new one of the same purpose for a
   user voids the older unused ones. Unknown, expired, used or voided tokens all raise
   :class:`InvalidToken` with one message.
+- Mail quota: an account gets at most ``PORTAL_MAIL_TOKENS_PER_HOUR`` (5) links of each
+  kind per hour. Past it, :func:`resend_verification` and :func:`request_password_reset`
+  return None (logged; the caller answers as always, so the quota reveals nothing) and
+  :func:`request_email_change` raises :class:`TooManyMails`. Without the quota anyone
+  could make the portal flood a registered address with sign-up or reset mail.
 - :func:`request_password_reset` returns None for unknown or disabled accounts: the
   caller must answer identically either way ("if the address is registered, we sent a
   link").
@@ -33,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -63,6 +69,9 @@ from candidates.tables import (
 from portal.settings import get_settings
 from vacancies.db import write_transaction
 
+log = logging.getLogger(__name__)
+MAIL_QUOTA_WINDOW = timedelta(hours=1)
+
 __all__ = [
     "AccountDisabled",
     "AccountError",
@@ -73,6 +82,7 @@ __all__ = [
     "InvalidToken",
     "LoginThrottled",
     "PasswordPolicyError",
+    "TooManyMails",
     "UnknownUser",
     "WrongPassword",
 ]
@@ -133,6 +143,13 @@ class UnknownUser(AccountError, LookupError):
     message = "No such user."
 
 
+class TooManyMails(AccountError):
+    """The account was sent ``PORTAL_MAIL_TOKENS_PER_HOUR`` links of this kind in the past
+    hour: no more, so nobody can use the portal to flood someone's mailbox."""
+
+    message = "We have sent several links in the past hour. Wait a while before asking again."
+
+
 # --- helpers --------------------------------------------------------------------------
 
 
@@ -172,6 +189,7 @@ def _user_out(row: dict[str, Any], roles: list[Role]) -> UserOut:
         created_at=row["created_at"],
         last_active_at=row["last_active_at"],
         has_password=row["password_hash"] is not None,
+        erased_at=row["erased_at"],
     )
 
 
@@ -199,15 +217,31 @@ async def find_user_by_email(email: str) -> UserOut | None:
     return _user_out(row, (await _roles_of([row["id"]]))[row["id"]])
 
 
-async def list_users(*, role: Role | str | None = None) -> list[UserOut]:
-    """Every user (disabled ones included), by email; only holders of ``role`` if given."""
+def _holders(role: Role | str):
+    return User.id.is_in(UserRole.select(UserRole.user).where(UserRole.role == Role(role).value))
+
+
+async def list_users(
+    *, role: Role | str | None = None, limit: int | None = None, offset: int = 0
+) -> list[UserOut]:
+    """Every user (disabled ones included), by email; only holders of ``role`` if given;
+    ``limit`` users from ``offset`` on (a page) if given."""
     query = User.select().order_by(User.email)
     if role is not None:
-        holders = UserRole.select(UserRole.user).where(UserRole.role == Role(role).value)
-        query = query.where(User.id.is_in(holders))
+        query = query.where(_holders(role))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     rows = await query
     roles = await _roles_of(row["id"] for row in rows)
     return [_user_out(row, roles[row["id"]]) for row in rows]
+
+
+async def count_users(*, role: Role | str | None = None) -> int:
+    """How many users :func:`list_users` lists (without ``limit``)."""
+    query = User.count()
+    if role is not None:
+        query = query.where(_holders(role))
+    return await query
 
 
 async def _hash(password: str) -> str:
@@ -235,14 +269,29 @@ async def _issue_token(
     *,
     new_email: str | None = None,
     lifetime: timedelta | None = None,
+    rate_limited: bool = True,
 ) -> IssuedToken:
-    """A new token for ``user``; older unused tokens of the same purpose stop working."""
+    """A new token for ``user``; older unused tokens of the same purpose stop working
+    (they expire now, and stay as a count for the quota until :func:`purge_tokens`).
+
+    Raises :class:`TooManyMails` when ``rate_limited`` and the account already got
+    ``PORTAL_MAIL_TOKENS_PER_HOUR`` tokens of this purpose in the past hour.
+    """
+    if rate_limited:
+        recent = await EmailToken.count().where(
+            (EmailToken.user == user.id)
+            & (EmailToken.purpose == purpose.value)
+            & (EmailToken.created_at > now - MAIL_QUOTA_WINDOW)
+        )
+        if recent >= get_settings().mail_tokens_per_hour:
+            raise TooManyMails()
     token = secrets.token_urlsafe(32)
     expires_at = now + (lifetime or _lifetime(purpose))
-    await EmailToken.delete().where(
+    await EmailToken.update({EmailToken.expires_at: now}).where(
         (EmailToken.user == user.id)
         & (EmailToken.purpose == purpose.value)
         & EmailToken.used_at.is_null()
+        & (EmailToken.expires_at > now)
     )
     await EmailToken.insert(
         EmailToken(
@@ -261,6 +310,18 @@ async def _issue_token(
         expires_at=expires_at,
         email=new_email or user.email,
     )
+
+
+async def purge_tokens(now: datetime) -> int:
+    """Delete tokens that expired or were used more than a day ago (for the housekeeping
+    job): pending email changes hold an address, and a dead token is of no use."""
+    horizon = now - timedelta(days=1)
+    rows = (
+        await EmailToken.delete()
+        .where((EmailToken.expires_at < horizon) | (EmailToken.used_at < horizon))
+        .returning(EmailToken.id)
+    )
+    return len(rows)
 
 
 async def _valid_token(token: str, purpose: TokenPurpose, now: datetime) -> dict[str, Any]:
@@ -346,6 +407,16 @@ async def _insert_user(
     return rows[0]["id"]
 
 
+async def _quota_or_none(user: UserOut, purpose: TokenPurpose, now: datetime) -> IssuedToken | None:
+    """A token, or None past the mail quota (logged: the caller answers the same)."""
+    try:
+        async with write_transaction():
+            return await _issue_token(user, purpose, now)
+    except TooManyMails:
+        log.warning("mail quota reached: no %s link for user %d", purpose.value, user.id)
+        return None
+
+
 async def resend_verification(email: str, *, now: datetime | None = None) -> IssuedToken | None:
     """A fresh verify-email token for an unverified, enabled account; None otherwise (the
     caller answers identically either way)."""
@@ -353,8 +424,7 @@ async def resend_verification(email: str, *, now: datetime | None = None) -> Iss
     user = await find_user_by_email(email)
     if user is None or user.verified or user.disabled:
         return None
-    async with write_transaction():
-        return await _issue_token(user, TokenPurpose.verify_email, now)
+    return await _quota_or_none(user, TokenPurpose.verify_email, now)
 
 
 async def verify_email(token: str, *, now: datetime | None = None) -> UserOut:
@@ -436,8 +506,7 @@ async def request_password_reset(email: str, *, now: datetime | None = None) -> 
     user = await find_user_by_email(email)
     if user is None or user.disabled:
         return None
-    async with write_transaction():
-        return await _issue_token(user, TokenPurpose.reset_password, now)
+    return await _quota_or_none(user, TokenPurpose.reset_password, now)
 
 
 async def issue_set_password_token(
@@ -447,7 +516,9 @@ async def issue_set_password_token(
     now = utc_now(now)
     user = await get_user(user_id)
     async with write_transaction():
-        return await _issue_token(user, TokenPurpose.reset_password, now, lifetime=lifetime)
+        return await _issue_token(
+            user, TokenPurpose.reset_password, now, lifetime=lifetime, rate_limited=False
+        )
 
 
 async def reset_password(token: str, new_password: str, *, now: datetime | None = None) -> UserOut:
@@ -480,14 +551,21 @@ async def reset_password(token: str, new_password: str, *, now: datetime | None 
     return await get_user(user.id)
 
 
+async def confirm_password(user_id: int, password: str) -> None:
+    """Ask for the password again before a grave step (erasing the account). Raises
+    :class:`WrongPassword`."""
+    row = await _user_row(user_id)
+    if row["password_hash"] is None or not await _verify(row["password_hash"], password):
+        raise WrongPassword()
+
+
 async def change_password(
     user_id: int, old_password: str, new_password: str, *, now: datetime | None = None
 ) -> None:
     """Raises :class:`WrongPassword` or :class:`PasswordPolicyError`."""
     now = utc_now(now)
+    await confirm_password(user_id, old_password)
     row = await _user_row(user_id)
-    if row["password_hash"] is None or not await _verify(row["password_hash"], old_password):
-        raise WrongPassword()
     check_policy(new_password, email=row["email"])
     password_hash = await _hash(new_password)
     async with write_transaction():
@@ -505,7 +583,8 @@ async def request_email_change(
     user_id: int, new_email: str, *, now: datetime | None = None
 ) -> IssuedToken:
     """A token to mail to the new address (``IssuedToken.email``); the address changes
-    when it is confirmed. Raises :class:`InvalidEmail` or :class:`EmailTaken`."""
+    when it is confirmed. Raises :class:`InvalidEmail`, :class:`EmailTaken` or
+    :class:`TooManyMails`."""
     now = utc_now(now)
     user = await get_user(user_id)
     new_email = normalise_email(new_email)

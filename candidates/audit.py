@@ -34,6 +34,12 @@ class AuditAction(StrEnum):
     inactivity_warning_sent = "inactivity_warning_sent"
     inactivity_warning_cancelled = "inactivity_warning_cancelled"
     personal_data_exported = "personal_data_exported"
+    candidate_viewed = "candidate_viewed"
+    """A staff member saw a candidate's personal data."""
+    candidate_exported = "candidate_exported"
+    """A staff member downloaded a candidate's personal data."""
+    source_changed = "source_changed"
+    organization_changed = "organization_changed"
 
 
 async def record(
@@ -57,14 +63,24 @@ async def record(
 
 
 async def entries(
-    *, subject_id: int | None = None, action: str | None = None, limit: int = 100
+    *,
+    subject_id: int | None = None,
+    action: str | None = None,
+    limit: int = 100,
+    user_id: int | None = None,
+    before_id: int | None = None,
 ) -> list[AuditEntry]:
-    """Newest first, optionally for one subject or one action."""
+    """Newest first, optionally for one subject, one action, one user (as actor or
+    subject) and only entries older than ``before_id`` (the cursor of the next page)."""
     query = AuditLog.select().order_by(AuditLog.id, ascending=False).limit(limit)
     if subject_id is not None:
         query = query.where(AuditLog.subject_id == subject_id)
     if action is not None:
         query = query.where(AuditLog.action == str(action))
+    if user_id is not None:
+        query = query.where((AuditLog.actor_id == user_id) | (AuditLog.subject_id == user_id))
+    if before_id is not None:
+        query = query.where(AuditLog.id < before_id)
     rows = await query
     return [AuditEntry.model_validate(_decoded(row)) for row in rows]
 

@@ -61,7 +61,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from candidates import audit, throttling
-from candidates.accounts import AccountError, UnknownUser
+from candidates.accounts import AccountError, UnknownUser, confirm_password
 from candidates.audit import AuditAction
 from candidates.clock import utc_now
 from candidates.mail import Mailer, MailError, inactivity_warning_message
@@ -242,6 +242,18 @@ async def export_user_data(user_id: int) -> dict[str, Any]:
     return data
 
 
+async def export_audited(
+    user_id: int, *, actor_id: int | None, now: datetime | None = None
+) -> dict[str, Any]:
+    """:func:`export_user_data`, recorded in the audit log as ``personal_data_exported``
+    (``actor_id``: the person themselves, or None for an operator's command line)."""
+    data = await export_user_data(user_id)
+    await audit.record(
+        AuditAction.personal_data_exported, actor_id=actor_id, subject_id=user_id, now=now
+    )
+    return data
+
+
 # --- erasure --------------------------------------------------------------------------
 
 
@@ -249,7 +261,7 @@ def erased_email(user_id: int) -> str:
     return f"erased-{user_id}@{ERASED_EMAIL_DOMAIN}"
 
 
-async def _active_admin_ids() -> set[int]:
+async def active_admin_ids() -> set[int]:
     holders = UserRole.select(UserRole.user).where(UserRole.role == Role.admin.value)
     rows = await User.select(User.id).where(
         User.id.is_in(holders) & User.disabled_at.is_null() & User.erased_at.is_null()
@@ -282,7 +294,7 @@ async def erase_user(
         row = await _user_row(user_id)
         if row["erased_at"] is not None:
             return Erasure(user_id, row["erased_at"], erased_now=False)
-        admins = await _active_admin_ids()
+        admins = await active_admin_ids()
         if admins == {user_id}:
             raise LastAdmin()
         roles = await UserRole.select(UserRole.role).where(UserRole.user == user_id)
@@ -311,6 +323,14 @@ async def erase_user(
             now=now,
         )
     return Erasure(user_id, now, erased_now=True)
+
+
+async def erase_own_account(user_id: int, password: str, *, now: datetime | None = None) -> Erasure:
+    """Delete my account: the person confirms with their password, then
+    :func:`erase_user` acts on their behalf. Raises :class:`WrongPassword` or
+    :class:`LastAdmin`."""
+    await confirm_password(user_id, password)
+    return await erase_user(user_id, actor_id=user_id, now=now)
 
 
 # --- inactivity purge -----------------------------------------------------------------
@@ -377,7 +397,7 @@ async def purge_inactive_accounts(
             if erasure.erased_now:
                 result.erased.append(row["id"])
 
-    admins = await _active_admin_ids()
+    admins = await active_admin_ids()
     mailer = mailer or Mailer(settings)
     for row in rows:
         if row["purge_warned_at"] is not None:

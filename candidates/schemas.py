@@ -23,6 +23,9 @@ class UserOut(BaseModel):
     created_at: datetime
     last_active_at: datetime | None
     has_password: bool
+    erased_at: datetime | None = Field(
+        default=None, description="the account was erased: an anonymous tombstone"
+    )
 
     @property
     def verified(self) -> bool:
@@ -31,6 +34,10 @@ class UserOut(BaseModel):
     @property
     def disabled(self) -> bool:
         return self.disabled_at is not None
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None
 
     def has_role(self, role: Role | str) -> bool:
         return Role(role) in self.roles

@@ -14,8 +14,12 @@ from litestar.types import Message, Scope
 from portal import __version__
 from portal.cache import SearchCache
 from portal.clock import request_time
+from portal.controllers.admin import AdminController
 from portal.controllers.health import health
+from portal.controllers.me import MeController
 from portal.controllers.sources import SourceController
+from portal.controllers.staff import StaffController
+from portal.controllers.statistics import StatisticsController
 from portal.controllers.vacancies import VacancyController
 from portal.database import close_database, open_database
 from portal.security import check_secret_key, security_headers_hook
@@ -25,6 +29,7 @@ from portal.sessions import (
     csrf_config,
     csrf_secret,
     request_user,
+    rotate_csrf_cookie,
     session_config,
 )
 from portal.settings import get_settings
@@ -73,8 +78,11 @@ def create_app(*, manage_database: bool = True) -> Litestar:
     """The portal. ``manage_database=False`` leaves the connection pool to the caller
     (tests share one pool across apps)."""
     from portal.web.account import AccountPages
+    from portal.web.admin import AdminPages
     from portal.web.pages import HomeController, OrganizationPages, SourcePages, VacancyPages
     from portal.web.setup import static_routers, template_config
+    from portal.web.staff import StaffPages
+    from portal.web.statistics import StatisticsPage
 
     settings = get_settings()
     check_secret_key(settings)  # refuses to start without one outside development mode
@@ -83,11 +91,18 @@ def create_app(*, manage_database: bool = True) -> Litestar:
             health,
             VacancyController,
             SourceController,
+            AdminController,
+            MeController,
             HomeController,
             VacancyPages,
             OrganizationPages,
             SourcePages,
             AccountPages,
+            AdminPages,
+            StaffController,
+            StatisticsController,
+            StaffPages,
+            StatisticsPage,
             *static_routers(),
         ],
         template_config=template_config(),
@@ -106,12 +121,16 @@ def create_app(*, manage_database: bool = True) -> Litestar:
             render_plugins=[ScalarRenderPlugin()],
         ),
         exception_handlers={NotFoundException: not_found, RequestEntityTooLarge: too_large},
-        before_send=[security_headers_hook(settings), private_for_signed_in],
+        before_send=[
+            security_headers_hook(settings),
+            private_for_signed_in,
+            rotate_csrf_cookie(settings),
+        ],
         # For every route; a later upload route may set a larger request_max_body_size.
         request_max_body_size=settings.max_body_bytes,
         # Unexpected errors: a generic 500 body (no internals), the traceback in the log;
         # a client's mistake (4xx) is answered, not logged as a traceback.
         logging_config=LoggingConfig(
-            log_exceptions="always", disable_stack_trace={400, 403, 404, 405, 413}
+            log_exceptions="always", disable_stack_trace={400, 401, 403, 404, 405, 409, 413}
         ),
     )

@@ -107,7 +107,7 @@ async def sources_list(as_json: bool) -> None:
             r.id + (" (sample)" if r.sample else ""),
             r.adapter,
             r.organization or "",
-            "yes" if r.enabled else "no",
+            ("paused" if r.paused_at else "yes") if r.enabled else "no",
             r.schedule,
             r.last_run_at.strftime("%Y-%m-%d %H:%M") if r.last_run_at else "never",
             r.last_run.status.value if r.last_run else "",
@@ -412,22 +412,29 @@ async def _users_create(
 ) -> None:
     from datetime import timedelta
 
-    from candidates.accounts import AccountError, create_user, issue_set_password_token
-    from candidates.mail import RESET_PASSWORD_PATH, Mailer, MailError, link, welcome_message
+    from candidates.accounts import AccountError
+    from candidates.administration import create_account, mail_welcome
+    from candidates.mail import MailError
     from candidates.passwords import PasswordPolicyError
 
     try:
-        user = await create_user(email, roles, password=password)
+        created = await create_account(
+            email,
+            roles,
+            actor_id=None,
+            password=password,
+            link_lifetime=timedelta(hours=link_hours),
+        )
     except (AccountError, PasswordPolicyError) as exc:
         raise click.ClickException(str(exc)) from exc
+    user, issued = created.user, created.issued
     result = _user_json(user)
-    if password is None:
-        issued = await issue_set_password_token(user.id, lifetime=timedelta(hours=link_hours))
-        result["set_password_url"] = link(RESET_PASSWORD_PATH, issued.token)
+    if issued is not None:
+        result["set_password_url"] = created.set_password_url
         result["set_password_expires_at"] = issued.expires_at
         if send_mail:
             try:
-                await Mailer().send(welcome_message(issued))
+                await mail_welcome(issued)
             except MailError as exc:
                 raise click.ClickException(
                     f"user {user.email} created, but the link could not be mailed: {exc}\n"
@@ -472,14 +479,27 @@ async def users_list(role: str | None, as_json: bool) -> None:
     console.print(f"{len(rows)} users")
 
 
+async def _administer(step: Awaitable[Any]) -> Any:
+    """Await one change of :mod:`candidates.administration` (the rules the admin pages
+    follow: not the last active admin, not an erased account); a refusal is an error
+    message, not a traceback."""
+    from candidates.accounts import AccountError
+
+    try:
+        return await step
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @users.command("disable")
 @click.argument("email")
 @run_async
 async def users_disable(email: str) -> None:
-    """Refuse EMAIL's sign-ins from now on."""
-    from candidates.accounts import disable_user
+    """Refuse EMAIL's sign-ins from now on (not the last active admin)."""
+    from candidates.administration import set_disabled
 
-    user = await disable_user((await _user_by_email(email)).id, actor_id=None)
+    user_id = (await _user_by_email(email)).id
+    user = await _administer(set_disabled(user_id, True, actor_id=None))
     console.print(f"{user.email} is disabled (since {user.disabled_at:%Y-%m-%d %H:%M} UTC)")
 
 
@@ -488,9 +508,10 @@ async def users_disable(email: str) -> None:
 @run_async
 async def users_enable(email: str) -> None:
     """Let EMAIL sign in again."""
-    from candidates.accounts import enable_user
+    from candidates.administration import set_disabled
 
-    user = await enable_user((await _user_by_email(email)).id, actor_id=None)
+    user_id = (await _user_by_email(email)).id
+    user = await _administer(set_disabled(user_id, False, actor_id=None))
     console.print(f"{user.email} is enabled")
 
 
@@ -501,7 +522,7 @@ async def users_enable(email: str) -> None:
 @run_async
 async def users_roles(email: str, added: tuple[str, ...], removed: tuple[str, ...]) -> None:
     """Show EMAIL's roles, or change them with --add and --remove."""
-    from candidates.accounts import set_roles
+    from candidates.administration import change_roles
 
     both = set(added) & set(removed)
     if both:
@@ -509,7 +530,7 @@ async def users_roles(email: str, added: tuple[str, ...], removed: tuple[str, ..
     user = await _user_by_email(email)
     if added or removed:
         wanted = (set(user.roles) | set(added)) - set(removed)
-        user = await set_roles(user.id, wanted, actor_id=None)
+        user = await _administer(change_roles(user.id, wanted, actor_id=None))
     click.echo(f"{user.email}: {', '.join(user.roles) or '(no roles)'}")
 
 
@@ -518,14 +539,10 @@ async def users_roles(email: str, added: tuple[str, ...], removed: tuple[str, ..
 @run_async
 async def users_export(email: str) -> None:
     """Print everything stored about EMAIL as JSON (audited as an export)."""
-    from candidates import audit
-    from candidates.audit import AuditAction
-    from candidates.privacy import export_user_data
+    from candidates.privacy import export_audited
 
     user = await _user_by_email(email)
-    data = await export_user_data(user.id)
-    await audit.record(AuditAction.personal_data_exported, actor_id=None, subject_id=user.id)
-    _print_json(data)
+    _print_json(await export_audited(user.id, actor_id=None))
 
 
 @users.command("erase")

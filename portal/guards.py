@@ -17,6 +17,10 @@ from candidates.tables import Role
 from portal.clock import request_time
 from portal.sessions import request_user
 
+REFUSALS = [NotAuthorizedException, PermissionDeniedException]
+"""What a guard answers (401 for a visitor, 403 without the role): ``raises=`` of the
+guarded API operations, so the schema documents them."""
+
 
 async def _user(connection: ASGIConnection):
     return await request_user(connection, request_time(connection))  # type: ignore[arg-type]

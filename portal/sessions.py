@@ -10,7 +10,9 @@ signed-in user of a request, and CSRF protection.
   (signing in or out), so anonymous visitors never get a session or a cookie, and the
   database is read, not written, on a signed-in person's requests.
 - **Rotation**: signing in always starts a new session id (the old one is deleted), so
-  an id planted before sign-in (session fixation) is worth nothing after it.
+  an id planted before sign-in (session fixation) is worth nothing after it; the
+  response also expires the CSRF cookie (:func:`rotate_csrf_cookie`), so the next page
+  gets a new token and a token known before sign-in is worth nothing either.
 - **CSRF** (:func:`csrf_config`): every unsafe method (POST, PUT, PATCH, DELETE) on
   every route, pages and ``/api`` alike, needs the token: forms carry it as the hidden
   ``_csrf_token`` field (``csrf_input`` in the templates), htmx and other scripts send it
@@ -53,7 +55,9 @@ TOUCH_EVERY = timedelta(hours=1)
 """``last_active_at`` is updated at most this often."""
 NOT_SESSION_PATHS = ["^/static/", "^/vendor/", "^/health$", "^/schema"]
 
+CSRF_COOKIE = "portal_csrf"
 _NEW_ID = "portal.session.new_id"
+_ROTATE_CSRF = "portal.csrf.rotate"
 _LOADED = "portal.session.loaded"
 
 
@@ -158,7 +162,7 @@ def session_config(settings: Settings) -> PortalSessionConfig:
 def csrf_config(settings: Settings, secret: str) -> CSRFConfig:
     return CSRFConfig(
         secret=secret,
-        cookie_name="portal_csrf",
+        cookie_name=CSRF_COOKIE,
         header_name="x-csrftoken",
         cookie_secure=settings.https,
         cookie_httponly=True,  # scripts read the token from the page's <meta>, not the cookie
@@ -189,6 +193,26 @@ async def sign_in(request: Request, user: UserOut) -> None:
     request.scope.setdefault("state", {})[_NEW_ID] = secrets.token_hex(32)
     request.set_session({USER_ID: user.id})
     request.state.user = user
+    request.scope["state"][_ROTATE_CSRF] = True
+
+
+def rotate_csrf_cookie(settings: Settings):
+    """A ``before_send`` hook: the response to a sign-in expires the CSRF cookie."""
+    expired = Cookie(
+        key=CSRF_COOKIE,
+        value="",
+        max_age=0,
+        path="/",
+        secure=settings.https,
+        httponly=True,
+        samesite="lax",
+    ).to_header(header="")
+
+    async def hook(message: Message, scope) -> None:
+        if message["type"] == "http.response.start" and scope.get("state", {}).get(_ROTATE_CSRF):
+            MutableScopeHeaders.from_message(message).add("set-cookie", expired)
+
+    return hook
 
 
 def sign_out(request: Request) -> None:
@@ -223,6 +247,14 @@ async def request_user(request: Request, now: datetime) -> UserOut | None:
     if not hasattr(request.state, "user"):
         request.state.user = await load_user(request, now)
     return request.state.user
+
+
+def signed_in_user(request: Request) -> UserOut:
+    """The user on a route guarded by :func:`~portal.guards.signed_in` or
+    :func:`~portal.guards.has_role` (which loaded it)."""
+    user = current_user(request)
+    assert user is not None, "route without a guard that signs the user in"
+    return user
 
 
 def current_user(request: Request) -> UserOut | None:

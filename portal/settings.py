@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     email_verify_token_hours: int = Field(default=48, ge=1)
     password_reset_token_minutes: int = Field(default=60, ge=1)
     email_change_token_hours: int = Field(default=24, ge=1)
+    mail_tokens_per_hour: int = Field(
+        default=5, ge=1, description="emailed links of one kind an account gets per hour at most"
+    )
 
     # Privacy (candidates/privacy.py): the inactive-account purge
     inactive_account_days: int = Field(

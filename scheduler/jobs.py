@@ -10,6 +10,7 @@ import asyncio
 import functools
 import logging
 
+from candidates import accounts, sessions, throttling
 from candidates.privacy import purge_inactive_accounts
 from scrapers.http import PoliteClient
 from vacancies.harvest import client_from_settings, harvest_locked, utcnow
@@ -73,3 +74,16 @@ async def purge_inactive_accounts_job() -> None:
     (candidates/privacy.py)."""
     result = await purge_inactive_accounts(now=utcnow())
     log.info("inactive-account purge: %s", result.as_dict())
+
+
+@_track
+async def purge_expired_records_job() -> None:
+    """Storage limitation for security records: expired web sessions, login failures
+    and lockouts too old to count, emailed tokens dead for a day."""
+    now = utcnow()
+    counts = {
+        "sessions": await sessions.purge_expired(now=now),
+        "login_failures": await throttling.purge(now),
+        "email_tokens": await accounts.purge_tokens(now),
+    }
+    log.info("expired records purged: %s", counts)

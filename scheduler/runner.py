@@ -34,8 +34,9 @@ class JobSpec:
 
 
 def declared_jobs(specs: list[SourceSpec], settings: Settings) -> list[JobSpec]:
-    """One harvest job per enabled source, plus housekeeping and the inactive-account
-    purge."""
+    """One harvest job per enabled source, plus housekeeping (closing vacancies past
+    their deadline, purging expired sessions, login failures and tokens) and the
+    inactive-account purge."""
     jobs = [
         JobSpec(
             id=f"harvest:{spec.id}",
@@ -50,6 +51,13 @@ def declared_jobs(specs: list[SourceSpec], settings: Settings) -> list[JobSpec]:
         JobSpec(
             id="close-expired",
             func="scheduler.jobs:close_expired_job",
+            cron=settings.housekeeping_cron,
+        )
+    )
+    jobs.append(
+        JobSpec(
+            id="purge-expired-records",
+            func="scheduler.jobs:purge_expired_records_job",
             cron=settings.housekeeping_cron,
         )
     )

@@ -22,6 +22,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+pytest_plugins = ["tests.admin_helpers"]
+"""Fixtures shared across test folders: ``admin``, ``shipped_organizations``."""
 _state: dict[str, str] = {}
 
 
@@ -95,6 +97,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback for one test: (inbox, port)."""
+    from tests.mail_server import mail_server
+
+    with mail_server() as server:
+        yield server
+
+
+@pytest.fixture
+def inbox(smtp):
+    return smtp[0]
+
+
+@pytest.fixture
+def smtp_port(smtp) -> int:
+    return smtp[1]
 
 
 @pytest.fixture(scope="session")

@@ -47,7 +47,7 @@ class HarvestResult:
     seconds: float = 0.0
     rejections: list[RejectedRecord] = field(default_factory=list)
     skipped: bool = False
-    """Not run: another process held the source's lock."""
+    """Not run: an admin paused the source, or another process held its lock."""
 
     @property
     def failed(self) -> bool:
@@ -252,10 +252,14 @@ async def harvest_locked(
     clock: Callable[[], datetime] = utcnow,
     lock_ttl_seconds: int = 3 * 3600,
 ) -> HarvestResult:
-    """Harvest one source under its database lock; a source another process is
-    harvesting right now is skipped (and no run is recorded)."""
+    """Harvest one source under its database lock; a source an admin paused, or one
+    another process is harvesting right now, is skipped (and no run is recorded)."""
     from vacancies.locks import source_lock
 
+    if await Source.exists().where((Source.id == source_id) & Source.paused_at.is_not_null()):
+        return HarvestResult(
+            source_id, None, RunStatus.running, error="skipped: paused by an admin", skipped=True
+        )
     async with source_lock(source_id, ttl_seconds=lock_ttl_seconds) as acquired:
         if not acquired:
             return HarvestResult(

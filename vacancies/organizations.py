@@ -7,10 +7,14 @@ from vacancies.tables import Organization
 
 
 async def sync_organizations() -> int:
-    """Insert or update one Organization row per entry of the data file; returns count."""
+    """Insert or update one Organization row per entry of the data file; returns count.
+
+    A row an admin edited (``edited_at`` set) keeps the admin's name, kind and aliases."""
     known = {
-        row["acronym"]: row["id"]
-        for row in await Organization.select(Organization.acronym, Organization.id)
+        row["acronym"]: row
+        for row in await Organization.select(
+            Organization.acronym, Organization.id, Organization.edited_at
+        )
     }
     for info in load_organizations():
         values = {
@@ -19,7 +23,9 @@ async def sync_organizations() -> int:
             Organization.aliases: list(info.aliases),
         }
         if info.acronym in known:
-            await Organization.update(values).where(Organization.id == known[info.acronym])
+            row = known[info.acronym]
+            if row["edited_at"] is None:
+                await Organization.update(values).where(Organization.id == row["id"])
         else:
             await Organization.insert(
                 Organization(

@@ -215,9 +215,53 @@ class SourceOut(BaseModel):
     consecutive_failures: int
     open_vacancies: int
     last_run: HarvestRunOut | None
+    paused_at: datetime | None = Field(
+        default=None, description="when an admin paused the source (harvests skip it)"
+    )
 
     @computed_field
     @property
     def failing(self) -> bool:
         """The last FAILING_AFTER (or more) runs failed in a row."""
         return self.consecutive_failures >= FAILING_AFTER
+
+
+# --- administration (vacancies/catalogue_admin.py) ------------------------------------
+
+
+class OrganizationRecord(BaseModel):
+    """An organisation as an admin sees and edits it."""
+
+    id: int
+    acronym: str
+    name: str
+    kind: OrganizationKind
+    aliases: list[str]
+    edited_at: datetime | None = Field(
+        description="when an admin last edited it (the shipped alias table no longer applies)"
+    )
+
+
+class OrganizationEdit(BaseModel):
+    """New values for an organisation's name, kind and aliases (all given)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=255)
+    kind: OrganizationKind
+    aliases: list[str] = Field(default_factory=list, max_length=50)
+
+    @field_validator("aliases")
+    @classmethod
+    def _clean_aliases(cls, value: list[str]) -> list[str]:
+        """Stripped, blank ones dropped, each once (first spelling kept), ≤ 255 characters."""
+        seen: set[str] = set()
+        cleaned = []
+        for alias in (a.strip() for a in value):
+            if not alias or alias.casefold() in seen:
+                continue
+            if len(alias) > 255:
+                raise ValueError("an alias has at most 255 characters")
+            seen.add(alias.casefold())
+            cleaned.append(alias)
+        return cleaned

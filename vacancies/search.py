@@ -385,6 +385,7 @@ async def list_sources() -> list[SourceOut]:
             consecutive_failures=s["consecutive_failures"],
             open_vacancies=open_counts.get(s["id"], 0),
             last_run=latest.get(s["id"]),
+            paused_at=s["paused_at"],
         )
         for s in sources
     ]

@@ -45,6 +45,9 @@ class Organization(Table):
     name = Varchar(length=255)
     kind = Varchar(length=32, choices=OrganizationKind, default=OrganizationKind.other)
     aliases = JSON(default=[])
+    edited_at = Timestamptz(null=True, default=None)
+    """When an admin last edited the row: from then on the shipped alias table
+    (``sync_organizations``) no longer overwrites its name, kind and aliases."""
 
 
 class Source(Table):
@@ -66,6 +69,9 @@ class Source(Table):
     last_success_at = Timestamptz(null=True, default=None)
     """End of the last run that read the source's complete listing (ok or not_modified)."""
     consecutive_failures = Integer(default=0)
+    paused_at = Timestamptz(null=True, default=None)
+    """When an admin paused the source: harvests skip it until resumed. Kept apart from
+    ``enabled``, which ``sync_catalogue`` rewrites from sources.toml."""
 
 
 class HarvestRun(Table):

@@ -21,12 +21,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
-from litestar import Request, get, post
+from litestar import MediaType, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from candidates import accounts, consents
+from candidates import accounts, consents, privacy
 from candidates.mail import Mailer, MailError, message_for
 from candidates.passwords import (
     MAX_LENGTH,
@@ -37,7 +37,7 @@ from candidates.passwords import (
 from candidates.schemas import IssuedToken, UserOut
 from candidates.tables import ConsentPurpose
 from portal.guards import signed_in
-from portal.sessions import current_user, sign_in, sign_out
+from portal.sessions import current_user, sign_in, sign_out, signed_in_user
 from portal.web.i18n import current_locale
 from portal.web.i18n import gettext as _
 from portal.web.pages import Now, PageController
@@ -121,6 +121,10 @@ def invalid_link_message() -> str:
     return _("This link is invalid, has expired or has already been used. Ask for a new one.")
 
 
+def too_many_mails_message() -> str:
+    return _("We have sent several links in the past hour. Wait a while before asking again.")
+
+
 def consent_label(purpose: ConsentPurpose) -> str:
     return {
         ConsentPurpose.visible_to_staff: _("Norec staff may see my profile"),
@@ -165,13 +169,6 @@ def form_page(
     return render(
         request, template, status_code=status, errors=errors or {}, active="account", **context
     )
-
-
-def signed_in_user(request: Request) -> UserOut:
-    """The user on a route guarded by :func:`~portal.guards.signed_in`."""
-    user = current_user(request)
-    assert user is not None, "route without the signed_in guard"
-    return user
 
 
 class AccountPages(PageController):
@@ -412,6 +409,8 @@ class AccountPages(PageController):
                 error = _("That is already your email address.")
         except accounts.EmailTaken:
             error = _("That address cannot be used. Choose another one.")
+        except accounts.TooManyMails:
+            error = too_many_mails_message()
         else:
             await send_token_mail(request, issued)
             return redirect("/account?done=email")
@@ -455,3 +454,47 @@ class AccountPages(PageController):
         else:
             await consents.withdraw_consent(user.id, chosen, now=now)
         return redirect(f"/account?done=consent#consent-{chosen.value}")
+
+    # --- "download my data" and "delete my account" -----------------------------------
+
+    @get("/data", name="my_data", guards=[signed_in])
+    async def my_data(self, request: Request, now: Now) -> Response[dict[str, Any]]:
+        """Everything stored about the signed-in person, as a JSON file (audited)."""
+        user = signed_in_user(request)
+        data = await privacy.export_audited(user.id, actor_id=user.id, now=now)
+        return Response(
+            data,
+            media_type=MediaType.JSON,
+            headers={
+                "Content-Disposition": f'attachment; filename="{export_filename(now)}"',
+            },
+        )
+
+    @get("/delete", name="delete_account_form", guards=[signed_in])
+    async def delete_account_form(self, request: Request) -> Template:
+        return form_page(request, "pages/account/delete.html")
+
+    @post("/delete", name="delete_account", guards=[signed_in])
+    async def delete_account(self, request: Request, now: Now) -> Template:
+        """Erase the account (see :func:`candidates.privacy.erase_own_account`) once the
+        person has typed their password, and end this browser's session."""
+        user = signed_in_user(request)
+        form = await form_of(request)
+        errors: FieldErrors = {}
+        try:
+            await privacy.erase_own_account(user.id, form.get("password", ""), now=now)
+        except accounts.WrongPassword:
+            errors["password"] = _("The password is wrong.")
+        except privacy.LastAdmin:
+            errors["form"] = _(
+                "You are the last administrator. Give another person the administrator "
+                "role before you delete your account."
+            )
+        if errors:
+            return form_page(request, "pages/account/delete.html", errors=errors)
+        sign_out(request)
+        return render(request, "pages/account/deleted.html", active="account")
+
+
+def export_filename(now: datetime) -> str:
+    return f"norec-my-data-{now.astimezone(OSLO):%Y-%m-%d}.json"

@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -30,7 +29,6 @@ from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import (
     BrowserContext,
@@ -42,7 +40,9 @@ from playwright.async_api import (
 )
 
 from portal.settings import REPO_ROOT
-from tests.candidates.conftest import Inbox
+from tests.candidates.conftest import PASSWORD
+from tests.mail_server import Inbox, free_port
+from tests.mail_server import mail_server as local_mail_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -131,12 +131,6 @@ async def demo_data(database) -> DemoData:
     return DemoData(open_id=ids[1], closed_id=ids[0])
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass(frozen=True)
 class Server:
     base_url: str
@@ -146,13 +140,8 @@ class Server:
 @pytest.fixture(scope="package")
 def mail_server() -> Iterator[tuple[Inbox, int]]:
     """A real local SMTP server (aiosmtpd) the portal's account mail goes to."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield inbox, controller.port
-    finally:
-        controller.stop()
+    with local_mail_server() as server:
+        yield server
 
 
 @pytest.fixture
@@ -169,7 +158,7 @@ def server(
     """``portal.app:create_app`` under uvicorn, as ``portal serve`` runs it, on a free
     loopback port, against the test database (inherited ``PORTAL_DATABASE_URL``), with
     account mail going to :func:`mail_server`."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("server") / "uvicorn.log"
     base_url = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
@@ -329,6 +318,15 @@ class Visit:
         response = await self.context.request.get(self.url(path), params=params)
         assert response.status == 200, f"GET {path}: {response.status} {await response.text()}"
         return await response.json()
+
+    async def log_in(self, email: str, password: str = PASSWORD, *, lang: str = "en") -> None:
+        """Log in through the log-in page (checked with axe) and land on the account page."""
+        await self.open(f"/account/log-in?lang={lang}")
+        await self.page.locator("#field-email").fill(email)
+        await self.page.locator("#field-password").fill(password)
+        await self.page.locator("main button[type=submit]").click()
+        await expect(self.page.locator("#account-email")).to_have_text(email)
+        await self.check_accessibility()
 
     def problems(self) -> list[str]:
         shown = dict.fromkeys(document_url(url) for url in self.shown)

@@ -10,7 +10,7 @@ import pytest
 from playwright.async_api import expect
 
 from tests.browser.conftest import Visit
-from tests.candidates.conftest import Inbox
+from tests.mail_server import Inbox
 
 PASSWORD = "correct horse battery staple"
 

@@ -151,3 +151,14 @@ async def test_roles_add_and_remove_are_audited(db):
     assert portal("users", "roles", "kari@example.no").stdout.strip() == "kari@example.no: staff"
     bad = portal("users", "roles", "kari@example.no", "--add", "staff", "--remove", "staff")
     assert bad.returncode == 1 and "both added and removed: staff" in bad.stderr
+
+
+async def test_the_last_admin_keeps_the_role_and_cannot_be_disabled(db):
+    admin = await accounts.create_user("admin@norec.no", [Role.admin, Role.staff])
+    removed = portal("users", "roles", "admin@norec.no", "--remove", "admin")
+    disabled = portal("users", "disable", "admin@norec.no")
+    for result in (removed, disabled):
+        assert result.returncode == 1
+        assert "last active admin" in result.stderr
+    kept = await accounts.get_user(admin.id)
+    assert (kept.roles, kept.disabled) == ([Role.admin, Role.staff], False)

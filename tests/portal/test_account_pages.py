@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from litestar import post
 from litestar.params import JSONBody
 
@@ -16,12 +15,13 @@ from candidates import accounts, consents, sessions
 from candidates.tables import ConsentPurpose, User, UserSession
 from portal.app import create_app
 from portal.settings import get_settings
-from tests.candidates.conftest import Inbox, free_port
+from tests.mail_server import Inbox
 from tests.portal.account_site import (
     NEW_PASSWORD,
     NOW,
     PASSWORD,
     account_client,
+    csrf_token,
     link_in,
     page,
     path_of,
@@ -31,28 +31,6 @@ from tests.portal.account_site import (
 from tests.portal.recorded_site import harvest_recorded_sources
 
 EMAIL = "kari.nordmann@example.no"
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield inbox, controller.port
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def inbox(smtp) -> Inbox:
-    return smtp[0]
-
-
-@pytest.fixture
-async def client(db, smtp):
-    async with account_client(smtp[1]) as c:
-        yield c
 
 
 @pytest.fixture
@@ -284,6 +262,26 @@ async def test_log_in_rotates_the_session_id(client: httpx.AsyncClient, inbox: I
     assert issued and issued != planted
     assert await sessions.load_session(planted) is None
     assert (await client.get("/account")).status_code == 200
+
+
+async def test_log_in_rotates_the_csrf_token(client: httpx.AsyncClient, inbox: Inbox):
+    """A token known before sign-in (an attacker who planted the cookie knows it) is
+    refused after it; the next page carries a new one that works."""
+    await signed_up_and_verified(client, inbox)
+    before = csrf_token(await client.get("/account/log-in"))
+    answer = await client.post(
+        "/account/log-in", data={"_csrf_token": before, "email": EMAIL, "password": PASSWORD}
+    )
+    assert answer.status_code == 303
+    expiring = [h for h in answer.headers.get_list("set-cookie") if h.startswith("portal_csrf=")]
+    assert len(expiring) == 1 and "Max-Age=0" in expiring[0]
+    assert "portal_csrf" not in client.cookies
+    stale = await client.post(
+        "/account/consents/statistics", data={"_csrf_token": before, "action": "give"}
+    )
+    assert stale.status_code == 403
+    given = await submit(client, "/account", "/account/consents/statistics", action="give")
+    assert given.status_code == 303
 
 
 async def test_disabling_a_user_ends_their_sessions(client: httpx.AsyncClient, inbox: Inbox):

@@ -41,14 +41,15 @@ METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
 
 
 def _cases() -> list[tuple[str, str, GenerationMode]]:
-    """Every operation with valid input; those with parameters also with invalid input."""
+    """Every operation with valid input; those with parameters or a body also with
+    invalid input."""
     schema = create_app(manage_database=False).openapi_schema.to_schema()
     cases = []
     for path, item in schema["paths"].items():
         for method, operation in item.items():
             if method in METHODS:
                 cases.append((method.upper(), path, GenerationMode.POSITIVE))
-                if operation.get("parameters"):
+                if operation.get("parameters") or operation.get("requestBody"):
                     cases.append((method.upper(), path, GenerationMode.NEGATIVE))
     return cases
 
@@ -78,10 +79,62 @@ def test_every_operation_is_covered():
     }
 
 
+@pytest.fixture(scope="module")
+async def signed_in_api(database):
+    """A client signed in as a user holding every role, sending the CSRF header with
+    every request as the portal's pages do: the guarded operations answer for real."""
+    from candidates import accounts
+    from candidates.tables import Role
+    from tests.conftest import _clear_accounts
+    from tests.mail_server import mail_server
+    from tests.portal.account_site import PASSWORD, account_client, page, submit
+
+    await _clear_accounts()
+    email = "fuzz-every-role@example.no"
+    await accounts.create_user(email, list(Role), password=PASSWORD)
+    try:
+        with mail_server() as (_, port):
+            async with account_client(port, base_url=BASE_URL) as client:
+                answer = await submit(client, "/account/log-in", email=email, password=PASSWORD)
+                assert answer.status_code == 303
+                shown = page(await client.get("/account"))
+                token = shown.css_first("meta[name='csrf-token']").attributes["content"]
+                client.headers["X-CSRFToken"] = token
+                yield client
+    finally:
+        await _clear_accounts()
+
+
+GUARDED = [
+    case
+    for case in CASES
+    if case[1].startswith(("/api/me", "/api/admin", "/api/staff", "/api/statistics"))
+]
+
+
 @pytest.mark.parametrize(
     ("method", "path", "mode"), CASES, ids=[f"{m} {p} {mode.value}" for m, p, mode in CASES]
 )
 async def test_operation_conforms_to_its_schema(api: httpx.AsyncClient, method, path, mode):
+    await _fuzz(api, method, path, mode)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "mode"), GUARDED, ids=[f"{m} {p} {mode.value}" for m, p, mode in GUARDED]
+)
+async def test_guarded_operation_conforms_when_signed_in(
+    signed_in_api: httpx.AsyncClient, method, path, mode
+):
+    await _fuzz(signed_in_api, method, path, mode)
+    # The fuzzing never signs the user out, erases or disables them.
+    assert (await signed_in_api.get("/api/me")).status_code == 200
+
+
+def test_every_guarded_area_is_fuzzed_signed_in():
+    assert {path.split("/")[2] for _, path, _ in GUARDED} == {"me", "admin", "staff", "statistics"}
+
+
+async def _fuzz(api: httpx.AsyncClient, method: str, path: str, mode: GenerationMode) -> None:
     schema = schemathesis.openapi.from_dict((await api.get("/schema/openapi.json")).json())
     operation = schema[path][method]
     loop = asyncio.get_running_loop()
@@ -95,6 +148,8 @@ async def test_operation_conforms_to_its_schema(api: httpx.AsyncClient, method, 
             kwargs["url"],
             params=kwargs.get("params"),
             headers=kwargs.get("headers"),
+            json=kwargs.get("json"),
+            content=kwargs.get("data") or kwargs.get("content"),
         )
         return asyncio.run_coroutine_threadsafe(request, loop).result(REQUEST_SECONDS)
 

@@ -35,6 +35,7 @@ def test_one_job_per_enabled_source_plus_housekeeping(specs):
         ("harvest:unicef-rss", "5 */6 * * *"),
         ("harvest:worldbank-cinfo-rss", "35 */6 * * *"),
         ("close-expired", "17 * * * *"),
+        ("purge-expired-records", "17 * * * *"),
         ("purge-inactive-accounts", "43 3 * * *"),
     ]
     assert declared[0].kwargs["source_id"] == "reliefweb"
@@ -106,6 +107,7 @@ async def test_serve_scheduler_starts_the_declared_jobs_and_stops_on_request(db,
         "harvest:reliefweb",
         "harvest:unicef-rss",
         "harvest:worldbank-cinfo-rss",
+        "purge-expired-records",
         "purge-inactive-accounts",
     ]
     own = [r.getMessage() for r in caplog.records if r.name == "scheduler.runner"]
