@@ -358,8 +358,13 @@ class Tabs:
 
     async def launch(self, checker: Visit | None = None, **options: Any) -> Visit:
         """A fresh Chromium with its own ``--user-data-dir``; Norwegian, desktop-sized
-        unless ``options`` (Playwright context options) say otherwise."""
-        options = {"locale": "nb-NO", "viewport": DESKTOP, **options}
+        unless ``options`` (Playwright context options) say otherwise.
+
+        Reduced motion by default: Designsystemet's disclosures then open and close at
+        once instead of sliding for 0.4 s, so a busy CI machine cannot catch a page
+        mid-slide. A test about behaviour with motion passes
+        ``reduced_motion="no-preference"``."""
+        options = {"locale": "nb-NO", "viewport": DESKTOP, "reduced_motion": "reduce", **options}
         context = await self.playwright.chromium.launch_persistent_context(
             self.tmp / f"profile-{len(self.opened)}",
             executable_path=str(CHROMIUM),

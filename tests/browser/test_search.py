@@ -201,7 +201,10 @@ async def test_on_a_wide_screen_the_filters_are_shown_without_a_toggle(visit: Vi
 
 
 async def test_on_a_phone_the_filters_are_folded_away_above_the_results(tabs: Tabs):
-    phone = await tabs.launch(viewport=PHONE, is_mobile=True, has_touch=True)
+    # With motion: the filters slide open, and "Show results" must fold them at once.
+    phone = await tabs.launch(
+        viewport=PHONE, is_mobile=True, has_touch=True, reduced_motion="no-preference"
+    )
     page = phone.page
     found = await phone.api("/api/vacancies", organization="IDB", per_page=100)
     await phone.open("/vacancies")
