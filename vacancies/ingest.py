@@ -22,7 +22,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from scrapers.records import RejectedRecord, ScrapedPage, ScrapedVacancy
-from vacancies import normalize
+from vacancies import jpo, normalize
 from vacancies.db import bulk_insert, chunks, is_postgres, write_transaction
 from vacancies.normalize import (
     OrganizationInfo,
@@ -53,7 +53,8 @@ def normalization_fingerprint() -> bytes:
     after such a change re-normalises every record instead of calling it unchanged."""
     digest = hashlib.sha256()
     module = Path(normalize.__file__)
-    for path in [module, *sorted((module.parent / "data").glob("*.toml"))]:
+    modules = [module, Path(jpo.__file__)]
+    for path in [*modules, *sorted((module.parent / "data").glob("*.toml"))]:
         digest.update(path.read_bytes())
     return digest.digest()
 
@@ -101,6 +102,9 @@ class NormalizedVacancy:
     description: str
     extra: dict[str, Any]
     content_hash: str
+    is_jpo: bool = False
+    jpo_sponsors: tuple[str, ...] = ()
+    open_to_nationalities: tuple[str, ...] = ()
 
     @property
     def title_key(self) -> str:
@@ -137,6 +141,7 @@ def normalize_record(
         extra.setdefault("grade_raw", record.grade)
     if record.organization and organization and record.organization != organization.name:
         extra.setdefault("organization_raw", record.organization)
+    facts = jpo.read_jpo(title, description, extra)
 
     return NormalizedVacancy(
         external_id=record.external_id,
@@ -153,6 +158,9 @@ def normalize_record(
         description=description,
         extra=extra,
         content_hash=record_hash(record),
+        is_jpo=facts.is_jpo,
+        jpo_sponsors=facts.sponsors,
+        open_to_nationalities=facts.nationalities,
     )
 
 
@@ -367,6 +375,9 @@ class SourceIngestor:
             Vacancy.description: record.description,
             Vacancy.extra: record.extra,
             Vacancy.content_hash: record.content_hash,
+            Vacancy.is_jpo: record.is_jpo,
+            Vacancy.jpo_sponsors: list(record.jpo_sponsors),
+            Vacancy.open_to_nationalities: list(record.open_to_nationalities),
         }
 
     def _new_row(

@@ -64,6 +64,11 @@ class VacancyQuery(BaseModel):
     include_duplicates: bool = Field(
         default=False, description="also list copies of a posting seen on another source"
     )
+    jpo: bool = Field(default=False, description="only Junior Professional Officer (JPO) posts")
+    sponsor: list[str] = Field(
+        default_factory=list,
+        description="JPO posts sponsored by this donor country (ISO 3166-1 alpha-2, e.g. NO)",
+    )
     sort: Literal["deadline", "posted", "relevance"] = "deadline"
     page: int = Field(default=1, ge=1, le=10_000)
     per_page: int = Field(default=20, ge=1, le=100)
@@ -75,6 +80,14 @@ class VacancyQuery(BaseModel):
             if len(value) != 3 or not value.isalpha():
                 raise ValueError(f"country must be an ISO 3166 alpha-3 code, got {value!r}")
         return [v.upper() for v in values]
+
+    @field_validator("sponsor")
+    @classmethod
+    def _alpha2(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if len(value) != 2 or not value.isascii() or not value.isalpha():
+                raise ValueError(f"sponsor must be an ISO 3166-1 alpha-2 code, got {value!r}")
+        return list(dict.fromkeys(v.upper() for v in values))
 
     @field_validator("organization")
     @classmethod
@@ -143,6 +156,15 @@ class VacancyOut(BaseModel):
     last_seen: datetime = Field(description="last time a harvest saw the posting")
     closed_at: datetime | None
     sample: bool = Field(description="recorded sample data, not a live harvest")
+    is_jpo: bool = Field(default=False, description="a Junior Professional Officer (JPO) post")
+    jpo_sponsors: list[str] = Field(
+        default_factory=list,
+        description="donor countries sponsoring the JPO post (ISO 3166-1 alpha-2)",
+    )
+    open_to_nationalities: list[str] = Field(
+        default_factory=list,
+        description="the only nationalities that may apply (ISO 3166-1 alpha-2); empty: any",
+    )
 
 
 class VacancyDetail(VacancyOut):
@@ -192,6 +214,7 @@ class Facets(BaseModel):
     region: list[FacetValue]
     deadline: list[FacetValue] = Field(description="closing within N days")
     posted: list[FacetValue] = Field(description="posted within the last N days")
+    jpo: list[FacetValue] = Field(default_factory=list, description='JPO posts (one value, "true")')
 
 
 class OrganizationOut(BaseModel):

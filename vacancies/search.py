@@ -6,6 +6,7 @@ Full-text search uses each engine's own index: PostgreSQL's ``tsvector`` (GIN) w
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -56,6 +57,7 @@ FACETS = (
     "region",
     "deadline",
     "posted",
+    "jpo",
 )
 
 _LIST_COLUMNS = (
@@ -77,6 +79,9 @@ _LIST_COLUMNS = (
     Vacancy.first_seen,
     Vacancy.last_seen,
     Vacancy.closed_at,
+    Vacancy.is_jpo,
+    Vacancy.jpo_sponsors,
+    Vacancy.open_to_nationalities,
 )
 """What a result shows. The source's name and flags are looked up for the page's rows
 afterwards: joining ``source`` to every match cost a third of a broad search's time."""
@@ -117,6 +122,8 @@ def _split_conditions(query: VacancyQuery, now: datetime) -> tuple[list, dict[st
         shared.append(Vacancy.posted_at >= query.posted_after)
     if _has_text(query):
         shared.append(_text_condition(query.q))
+    if query.sponsor:
+        shared.append(_sponsored_by(query.sponsor))
 
     by_facet: dict[str, list] = {}
     if query.organization:
@@ -139,7 +146,17 @@ def _split_conditions(query: VacancyQuery, now: datetime) -> tuple[list, dict[st
         ]
     if query.posted_within_days:
         by_facet["posted"] = [Vacancy.posted_at >= now - timedelta(days=query.posted_within_days)]
+    if query.jpo:
+        by_facet["jpo"] = [Vacancy.is_jpo.eq(True)]
     return shared, by_facet
+
+
+def _sponsored_by(codes: list[str]) -> WhereRaw:
+    """JPO posts sponsored by any of the countries. The codes are validated alpha-2
+    letters, and each stored list is a JSON array of them: its text holds ``"NO"``
+    exactly when Norway is in it, on both engines."""
+    likes = " OR ".join("CAST(vacancy.jpo_sponsors AS TEXT) LIKE {}" for _ in codes)
+    return WhereRaw(f"vacancy.is_jpo AND ({likes})", *(f'%"{code}"%' for code in codes))
 
 
 def _organization_kind_in(kinds: list[str]) -> WhereRaw:
@@ -221,7 +238,17 @@ def _to_out(row: dict) -> VacancyOut:
         last_seen=last_seen,
         closed_at=row["closed_at"],
         sample=bool(row["sample"]),
+        is_jpo=bool(row["is_jpo"]),
+        jpo_sponsors=_codes(row["jpo_sponsors"]),
+        open_to_nationalities=_codes(row["open_to_nationalities"]),
     )
+
+
+def _codes(value: str | list[str] | None) -> list[str]:
+    """A JSON list column as read (text unless the query loaded JSON)."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return list(value or [])
 
 
 def _has_text(query: VacancyQuery) -> bool:
@@ -421,6 +448,7 @@ _FACET_COLUMNS = {
     "region": "country",
     "deadline": "deadline_window",
     "posted": "posted_window",
+    "jpo": "jpo_post",
 }
 
 
@@ -467,7 +495,8 @@ async def _count_facets(query: VacancyQuery, now: datetime) -> tuple[dict[str, C
     columns = [
         QueryString(
             "vacancy.organization_acronym, organization.kind AS org_kind, vacancy.category, "
-            "vacancy.grade, vacancy.country, {} AS deadline_window, {} AS posted_window",
+            "vacancy.grade, vacancy.country, {} AS deadline_window, {} AS posted_window, "
+            "CASE WHEN vacancy.is_jpo THEN 'true' END AS jpo_post",
             _deadline_bucket(now),
             _posted_bucket(now),
         ),
@@ -534,6 +563,11 @@ def _facets(query: VacancyQuery, counts: dict[str, Counter[str]]) -> Facets:
         region=_values(areas, query.region, _listed(area_order)),
         deadline=_windows(counts["deadline"], DEADLINE_WINDOWS, query.deadline_within_days),
         posted=_windows(counts["posted"], POSTED_WINDOWS, query.posted_within_days),
+        jpo=[
+            FacetValue(value="true", count=counts["jpo"]["true"], selected=query.jpo)
+            for _ in range(1)
+            if query.jpo or counts["jpo"]["true"]
+        ],
     )
 
 

@@ -117,6 +117,12 @@ class Vacancy(Table):
     last_seen = Timestamptz()
     closed_at = Timestamptz(null=True, default=None)
     closed_reason = Varchar(length=32, null=True, default=None)
+    is_jpo = Boolean(default=False, index=True)
+    """A Junior Professional Officer post (vacancies.jpo, computed at ingestion)."""
+    jpo_sponsors = JSON(default=[])
+    """ISO 3166-1 alpha-2 codes of the donor countries sponsoring the JPO post."""
+    open_to_nationalities = JSON(default=[])
+    """ISO 3166-1 alpha-2 codes of the only nationalities that may apply ([] = any)."""
 
     # (source, external_id) is unique: a unique index created in the migrations, since
     # SQLite cannot add a table constraint after creation. On PostgreSQL the migrations

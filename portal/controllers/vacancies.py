@@ -53,6 +53,16 @@ class VacancyController(Controller):
             int | None, QueryParameter(description="posted within the last N days", ge=1, le=366)
         ] = None,
         include_duplicates: FromQuery[bool] = False,
+        jpo: Annotated[
+            bool, QueryParameter(description="only Junior Professional Officer (JPO) posts")
+        ] = False,
+        sponsor: Annotated[
+            list[str] | None,
+            QueryParameter(
+                description="JPO posts sponsored by this donor country, ISO 3166-1 alpha-2 "
+                "(e.g. NO), repeatable"
+            ),
+        ] = None,
         sort: FromQuery[Literal["deadline", "posted", "relevance"]] = "deadline",
         page: Annotated[int, QueryParameter(ge=1, le=10_000)] = 1,
         per_page: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
@@ -74,6 +84,8 @@ class VacancyController(Controller):
                 deadline_within_days=deadline_within_days,
                 posted_within_days=posted_within_days,
                 include_duplicates=include_duplicates,
+                jpo=jpo,
+                sponsor=sponsor or [],
                 sort=sort,
                 page=page,
                 per_page=per_page,

@@ -7,6 +7,7 @@ from functools import cache
 
 import pycountry
 from babel import Locale
+from babel.lists import format_list
 
 from portal.web.i18n import current_locale, ngettext
 from portal.web.i18n import gettext as _
@@ -110,3 +111,50 @@ def region_name(slug: str) -> str:
 def is_sub_region(slug: str) -> bool:
     found = area(slug)
     return bool(found and found.parent)
+
+
+def country_name_alpha2(alpha2: str) -> str:
+    """A country's name, by its ISO 3166-1 alpha-2 code, in the request's language."""
+    return _country_name_alpha2(alpha2, current_locale())
+
+
+@cache
+def _country_name_alpha2(alpha2: str, locale: str) -> str:
+    name = Locale.parse(locale).territories.get(alpha2)
+    if name:
+        return name
+    country = pycountry.countries.get(alpha_2=alpha2)
+    return (getattr(country, "common_name", None) or country.name) if country else alpha2
+
+
+def _countries(codes: list[str]) -> str:
+    """ "Denmark, Finland and Sweden", in the request's language."""
+    names = [country_name_alpha2(code) for code in codes]
+    return format_list(names, locale=current_locale()) if names else ""
+
+
+def jpo_facet_label(value: str) -> str:
+    return _("JPO posts")
+
+
+def jpo_badges(v) -> list[str]:
+    """What a vacancy's JPO facts say, as short badges: "JPO — sponsored by Norway",
+    "Open to Norwegian nationals only"."""
+    badges = []
+    if v.is_jpo:
+        if v.jpo_sponsors:
+            badges.append(
+                _("JPO — sponsored by %(countries)s", countries=_countries(v.jpo_sponsors))
+            )
+        else:
+            badges.append(_("JPO post"))
+    if v.open_to_nationalities == ["NO"]:
+        badges.append(_("Open to Norwegian nationals only"))
+    elif v.open_to_nationalities:
+        badges.append(
+            _(
+                "Open only to nationals of %(countries)s",
+                countries=_countries(v.open_to_nationalities),
+            )
+        )
+    return badges

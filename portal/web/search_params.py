@@ -2,7 +2,8 @@
 search page and the feeds: parsing into a :class:`VacancyQuery` and writing it back.
 
 The URL names follow the JSON API's, except the two windows: ``deadline`` (closing
-within 7, 14 or 30 days) and ``posted`` (posted in the last 1, 7 or 30 days).
+within 7, 14 or 30 days) and ``posted`` (posted in the last 1, 7 or 30 days). ``jpo=true``
+keeps JPO posts only; ``sponsor=NO`` (repeatable) those a donor country sponsors.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 from vacancies.schemas import VacancyQuery
 from vacancies.search import DEADLINE_WINDOWS, POSTED_WINDOWS
 
-LIST_PARAMS = ("organization", "org_type", "category", "grade", "country", "region")
+LIST_PARAMS = ("organization", "org_type", "category", "grade", "country", "region", "sponsor")
 WINDOW_PARAMS = {
     "deadline": ("deadline_within_days", DEADLINE_WINDOWS),
     "posted": ("posted_within_days", POSTED_WINDOWS),
@@ -41,6 +42,12 @@ def parse_search(params: MultiDict, *, per_page: int = PER_PAGE) -> VacancyQuery
             errors.append({"key": name, "message": f"must be one of {allowed}, got {raw!r}"})
         else:
             values[field] = int(raw)
+    jpo = params.get("jpo") or None
+    if jpo is not None:
+        if jpo not in ("true", "false"):
+            errors.append({"key": "jpo", "message": f"must be true or false, got {jpo!r}"})
+        else:
+            values["jpo"] = jpo == "true"
     q = (params.get("q") or "").strip()
     values["q"] = q or None
     sort = params.get("sort") or ("relevance" if q else "deadline")
@@ -77,12 +84,13 @@ def search_params(query: VacancyQuery, **changes: Any) -> list[tuple[str, str]]:
     state["q"] = query.q
     state["deadline"] = query.deadline_within_days
     state["posted"] = query.posted_within_days
+    state["jpo"] = "true" if query.jpo else None
     default_sort = "relevance" if query.q else "deadline"
     state["sort"] = query.sort if query.sort != default_sort else None
     state["page"] = query.page if query.page > 1 else None
     state.update(changes)
     pairs: list[tuple[str, str]] = []
-    for name in ("q", *LIST_PARAMS, "deadline", "posted", "sort", "page"):
+    for name in ("q", *LIST_PARAMS, "jpo", "deadline", "posted", "sort", "page"):
         value = state.get(name)
         if value is None or value == []:
             continue

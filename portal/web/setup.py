@@ -48,6 +48,9 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         posted_window_label=labels.posted_window_label,
         closed_reason_label=labels.closed_reason_label,
         country_name=labels.country_name,
+        jpo_badges=labels.jpo_badges,
+        country_name_alpha2=labels.country_name_alpha2,
+        jpo_facet_label=labels.jpo_facet_label,
         region_name=labels.region_name,
         is_sub_region=labels.is_sub_region,
     )

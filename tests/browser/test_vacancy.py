@@ -38,3 +38,22 @@ async def test_a_closed_vacancy_says_so(visit: Visit, demo_data: DemoData):
     await expect(page.locator("h1")).to_have_text(vacancy["title"])
     await expect(page.locator("#closed-notice")).to_be_visible()
     await visit.screenshot("vacancy-closed")
+
+
+async def test_jpo_posts_are_found_by_their_filter_and_say_who_may_apply(visit: Visit):
+    found = await visit.api("/api/vacancies", jpo="true", per_page=100)
+    assert found["total"] == 2  # two UNICEF JPO posts in the recorded feed
+    page = visit.page
+    await visit.open("/vacancies?jpo=true")
+    await expect(page.locator("#result-count")).to_have_text(f"{found['total']} stillinger")
+    await visit.check_accessibility()
+    await visit.screenshot("search-jpo")
+
+    accra = next(item for item in found["items"] if "Accra" in item["title"])
+    await visit.open(f"/vacancies/{accra['id']}")
+
+    badges = page.locator("#jpo-badges")
+    await expect(badges).to_contain_text("JPO")
+    await expect(badges).to_contain_text("Kun for norske statsborgere")
+    await visit.check_accessibility()
+    await visit.screenshot("vacancy-jpo")

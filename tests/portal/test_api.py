@@ -80,6 +80,39 @@ async def test_vacancy_detail_has_clean_description(api):
     assert detail["sample"] is False
 
 
+async def test_jpo_filters_and_fields(api):
+    body = (await api.get("/api/vacancies", params={"jpo": "true"})).json()
+    assert body["total"] == 2
+    facts = {
+        (i["is_jpo"], tuple(i["jpo_sponsors"]), tuple(i["open_to_nationalities"]))
+        for i in body["items"]
+    }
+    assert facts == {(True, (), ("NO",)), (True, ("FI",), ("FI",))}
+
+    finnish = (await api.get("/api/vacancies", params={"sponsor": "fi"})).json()
+    assert [i["jpo_sponsors"] for i in finnish["items"]] == [["FI"]]
+    detail = (await api.get(f"/api/vacancies/{finnish['items'][0]['id']}")).json()
+    assert (detail["is_jpo"], detail["jpo_sponsors"], detail["open_to_nationalities"]) == (
+        True,
+        ["FI"],
+        ["FI"],
+    )
+
+    ordinary = (await api.get("/api/vacancies", params={"country": "USA", "per_page": 1})).json()
+    item = ordinary["items"][0]
+    assert (item["is_jpo"], item["jpo_sponsors"], item["open_to_nationalities"]) == (
+        False,
+        [],
+        [],
+    )
+
+
+async def test_a_sponsor_must_be_an_alpha2_code(api):
+    response = await api.get("/api/vacancies", params={"sponsor": "NOR"})
+    assert response.status_code == 400
+    assert "alpha-2" in response.text
+
+
 async def test_missing_vacancy_is_404(api):
     response = await api.get("/api/vacancies/999999")
     assert response.status_code == 404

@@ -124,6 +124,7 @@ async def test_the_filters_toggle_says_how_many_filters_are_chosen(site, lang, p
 async def test_every_filter_group_is_a_fieldset_with_a_legend(site):
     tree = await page(site, "/vacancies")
     assert texts(tree, "#results fieldset > legend") == [
+        "Junior Professional Officer (JPO)",
         "Type of organisation",
         "Organisation",
         "Category",
@@ -417,6 +418,55 @@ async def test_a_jpo_post_explains_both_its_grade_and_the_jpo_programme(site):
         == "Juniornivå: vanligvis minst 2 års relevant erfaring og mastergrad eller tilsvarende."
     )
     assert guide[1].startswith("Junior Professional Officer (JPO): en stilling på inngangsnivå")
+
+
+@pytest.mark.parametrize(
+    ("lang", "badges"),
+    [
+        ("en", ["JPO post", "Open to Norwegian nationals only"]),
+        ("nb", ["JPO-stilling", "Kun for norske statsborgere"]),
+        ("nn", ["JPO-stilling", "Berre for norske statsborgarar"]),
+    ],
+)
+async def test_a_jpo_post_shows_its_badges(site, lang, badges):
+    vacancy = await vacancy_id(ACCRA_JPO)
+    tree = await page(site, f"/vacancies/{vacancy}", lang=lang)
+    assert texts(tree, "#jpo-badges .ds-tag") == badges
+
+
+async def test_a_sponsored_jpo_post_names_its_sponsor(site):
+    tree = await page(site, "/vacancies", jpo="true", lang="nb")
+    cards = {
+        text(card.css_first("h3")): texts(card, ".jpo-badges .ds-tag")
+        for card in tree.css("ol.results > li")
+    }
+    assert cards == {
+        ACCRA_JPO: ["JPO-stilling", "Kun for norske statsborgere"],
+        "JPO-Education Officer (digital learning), P-2, Luanda/Angola (For Finnish Nationals "
+        "only)": ["JPO – finansiert av Finland", "Kun for statsborgere av Finland"],
+    }
+
+
+async def test_the_jpo_filter_keeps_jpo_posts_and_sponsor_their_sponsor(site):
+    tree = await page(site, "/vacancies")
+    jpo = tree.css_first("#f-jpo-true")
+    assert jpo is not None and "checked" not in jpo.attributes
+    assert text(tree.css_first("label[for=f-jpo-true]")) == "JPO posts (2)"
+
+    chosen = await page(site, "/vacancies", jpo="true")
+    assert texts(chosen, "#result-count") == ["2 vacancies"]
+    assert "checked" in chosen.css_first("#f-jpo-true").attributes
+
+    sponsored = await page(site, "/vacancies", sponsor="FI")
+    assert texts(sponsored, "#result-count") == ["1 vacancy"]
+    assert "checked" in sponsored.css_first("#f-sponsor-fi").attributes
+    assert text(sponsored.css_first("label[for=f-sponsor-fi]")) == "Finland"
+
+
+async def test_a_wrong_jpo_or_sponsor_value_is_a_bad_request(site):
+    for params in ({"jpo": "maybe"}, {"sponsor": "NOR"}):
+        response = await site.get("/vacancies", params={"lang": "en", **params})
+        assert response.status_code == 400
 
 
 async def test_vacancy_page_links_to_the_posting_at_the_source(site):
