@@ -8,16 +8,19 @@ An adapter reads one kind of source (the ReliefWeb API, an RSS feed...) and yiel
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 from dateutil import parser as dateutil_parser
 from pydantic import BaseModel, ValidationError
+from selectolax.lexbor import LexborHTMLParser
 
-from scrapers.http import PoliteClient
+from scrapers.http import FetchResult, PoliteClient
 from scrapers.records import RejectedRecord, ScrapedPage, ScrapedVacancy, SourceError
 
 
@@ -143,3 +146,53 @@ def _describe_error(error: Mapping[str, Any]) -> str:
     if error.get("type") == "extra_forbidden":
         return f"unknown key {location}"
     return f"{location}: {error.get('msg', 'invalid')}"
+
+
+# --- Pages and links (HTML adapters) ---------------------------------------------------
+
+
+def origin(base_url: str) -> str:
+    """scheme://host[:port] of the source: every fetch is built on it."""
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def on_origin(base_url: str, link: str) -> str:
+    """The path and query of ``link`` joined onto the source's origin (never another host)."""
+    parts = urlsplit(link)
+    path = parts.path if parts.path.startswith("/") else "/" + parts.path
+    return origin(base_url) + path + (f"?{parts.query}" if parts.query else "")
+
+
+def html_problem(result: FetchResult) -> str | None:
+    """Why this response is not a complete HTML page, or ``None``."""
+    head = result.content[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if result.content_type.endswith("json") or head.startswith((b"{", b"[")):
+        return "JSON, not the expected HTML page"
+    if head.startswith((b"<?xml", b"<rss", b"<feed")):
+        return "XML, not the expected HTML page"
+    text = result.text()
+    if "<" not in text:
+        return "not HTML"
+    tree = LexborHTMLParser(text)
+    if tree.css_first("input[type=password]") is not None:
+        return "a login page, not the expected page"
+    if "</html>" not in text[-4096:].lower():
+        return "cut short (no closing </html>)"
+    return None
+
+
+def regex_value(pattern: re.Pattern[str] | None, text: str) -> str | None:
+    """Group ``value`` (else group 1, else the match) of the first match, cleaned."""
+    if pattern is None:
+        return None
+    match = pattern.search(text)
+    if match is None:
+        return None
+    if "value" in pattern.groupindex:
+        value = match.group("value")
+    elif pattern.groups:
+        value = match.group(1)
+    else:
+        value = match.group(0)
+    return clean_text(value)
