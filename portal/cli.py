@@ -116,6 +116,59 @@ async def sources_list(as_json: bool) -> None:
     out.print(table)
 
 
+@sources.command("check")
+@click.argument("source_ids", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def sources_check(source_ids: tuple[str, ...], as_json: bool) -> None:
+    """Fetch the first page of SOURCE_IDS (every enabled source when none given) and
+    report whether its shape still matches the adapter. Stores nothing.
+
+    Run it after deploying, and on a disabled source before enabling it. Exits 1 if any
+    source's shape does not match.
+    """
+    from vacancies.sources import SourcesFileError, load_source_specs
+
+    try:
+        specs = load_source_specs(get_settings().sources_file)
+    except SourcesFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    by_id = {spec.id: spec for spec in specs}
+    unknown = [source_id for source_id in source_ids if source_id not in by_id]
+    if unknown:
+        raise click.ClickException(f"unknown source(s): {', '.join(unknown)}")
+    chosen = [by_id[i] for i in source_ids] if source_ids else [s for s in specs if s.enabled]
+    checks = asyncio.run(_check_sources(chosen, quiet=as_json))
+    if as_json:
+        _print_json([check.as_dict() for check in checks])
+    else:
+        table = Table("source", "adapter", "shape", "vacancies", "unreadable", "message")
+        for check in checks:
+            table.add_row(
+                check.source_id,
+                check.adapter,
+                "[green]ok[/green]" if check.ok else "[red]changed[/red]",
+                str(check.records),
+                str(check.rejected),
+                check.message,
+            )
+        out.print(table)
+    if not all(check.ok for check in checks):
+        sys.exit(1)
+
+
+async def _check_sources(specs: list, *, quiet: bool) -> list:
+    from vacancies.harvest import client_from_settings
+    from vacancies.source_check import check_source
+
+    checks = []
+    async with client_from_settings() as client:
+        for spec in specs:
+            if not quiet:
+                console.print(f"[bold]{spec.id}[/bold] checking…")
+            checks.append(await check_source(spec, client))
+    return checks
+
+
 # --- harvest --------------------------------------------------------------------------
 
 
