@@ -157,6 +157,35 @@ def origin(base_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def source_origin(adapter: str, source: SourceConfig) -> str:
+    """``origin`` of the source's base_url, or ``SourceError`` when it has none."""
+    parts = urlsplit(source.base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SourceError(
+            f"{adapter}: source {source.id!r} has no usable base_url ({source.base_url!r})"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def json_object(adapter: str, result: FetchResult) -> dict[str, Any]:
+    """The JSON object a response holds, or ``SourceError`` naming what came instead: an
+    HTML page (a login or maintenance page), invalid JSON, or another JSON value."""
+    if result.looks_like_html():
+        raise SourceError(
+            f"{adapter}: expected JSON from {result.url} but got an HTML page "
+            f"(status {result.status}, content-type {result.content_type or 'none'})"
+        )
+    try:
+        payload = result.json()
+    except ValueError as exc:
+        raise SourceError(
+            f"{adapter}: response from {result.url} is not valid JSON ({exc})"
+        ) from exc
+    if not isinstance(payload, dict):
+        raise SourceError(f"{adapter}: response from {result.url} is not a JSON object")
+    return payload
+
+
 def on_origin(base_url: str, link: str) -> str:
     """The path and query of ``link`` joined onto the source's origin (never another host)."""
     parts = urlsplit(link)

@@ -66,7 +66,14 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from scrapers.base import SourceConfig, build_vacancy, clean_text, parse_params, reject_missing
+from scrapers.base import (
+    SourceConfig,
+    build_vacancy,
+    clean_text,
+    origin,
+    parse_params,
+    reject_missing,
+)
 from scrapers.http import FetchResult, HTTPStatusError, PoliteClient
 from scrapers.records import RejectedRecord, ScrapedPage, ScrapedVacancy, SourceError
 from scrapers.registry import register
@@ -252,11 +259,6 @@ def _json(result: FetchResult, source: SourceConfig, what: str) -> Any:
         ) from exc
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 class _Session:
     """One harvest's token, hosts and record reading."""
 
@@ -264,7 +266,7 @@ class _Session:
         self.source = source
         self.params = params
         self.client = client
-        self.origin = _origin(source.base_url)
+        self.origin = origin(source.base_url)
         self.on_csod = (urlsplit(source.base_url).hostname or "").endswith(".csod.com")
         if params.api_origin:
             self.api_origin = params.api_origin.rstrip("/")
@@ -288,11 +290,11 @@ class _Session:
             and not self.params.api_origin
             and isinstance(cloud, str)
             and cloud.strip()
-            and _origin(cloud.strip()) != self.api_origin
+            and origin(cloud.strip()) != self.api_origin
         ):
             raise SourceError(
                 f"{ADAPTER}: career site page for source {self.source.id!r} names the API "
-                f"pod {_origin(cloud.strip())}, not {self.api_origin}; set params.api_origin"
+                f"pod {origin(cloud.strip())}, not {self.api_origin}; set params.api_origin"
             )
 
     async def call(self, method: str, url: str, *, json: Any = None) -> FetchResult:

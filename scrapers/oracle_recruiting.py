@@ -71,7 +71,6 @@ from collections.abc import AsyncIterator
 from datetime import datetime, time, timedelta
 from html import unescape
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -82,6 +81,7 @@ from scrapers.base import (
     parse_params,
     parse_timestamp,
     reject_missing,
+    source_origin,
 )
 from scrapers.http import FetchResult, PoliteClient
 from scrapers.records import RejectedRecord, ScrapedPage, ScrapedVacancy, SourceError
@@ -158,7 +158,7 @@ class OracleRecruitingAdapter:
 
     async def pages(self, source: SourceConfig, client: PoliteClient) -> AsyncIterator[ScrapedPage]:
         params = parse_params(ADAPTER, OracleRecruitingParams, source)
-        origin = _origin(source)
+        origin = source_origin(ADAPTER, source)
         endpoint = origin + LISTING_PATH
         offset = 0
         totals_seen: set[int] = set()
@@ -422,15 +422,6 @@ def _json_object(result: FetchResult, source: SourceConfig, what: str) -> dict[s
     if not isinstance(payload, dict):
         raise SourceError(f"{ADAPTER}: {what} for source {source.id!r} is not a JSON object")
     return payload
-
-
-def _origin(source: SourceConfig) -> str:
-    parts = urlsplit(source.base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SourceError(
-            f"{ADAPTER}: source {source.id!r} has no usable base_url ({source.base_url!r})"
-        )
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _text_id(value: Any) -> str | None:

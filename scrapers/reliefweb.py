@@ -32,6 +32,7 @@ from scrapers.base import (
     SourceConfig,
     build_vacancy,
     clean_text,
+    json_object,
     parse_params,
     parse_timestamp,
     reject_missing,
@@ -154,19 +155,7 @@ def request_body(params: ReliefWebParams, offset: int) -> dict[str, Any]:
 
 def read_listing(result: FetchResult) -> tuple[int, list[Any]]:
     """``(totalCount, data)`` of one response, or ``SourceError`` naming what is wrong."""
-    if result.looks_like_html():
-        raise SourceError(
-            f"{ADAPTER}: expected JSON from {result.url} but got an HTML page "
-            f"(status {result.status}, content-type {result.content_type or 'none'})"
-        )
-    try:
-        payload = result.json()
-    except ValueError as exc:
-        raise SourceError(
-            f"{ADAPTER}: response from {result.url} is not valid JSON ({exc})"
-        ) from exc
-    if not isinstance(payload, dict):
-        raise SourceError(f"{ADAPTER}: response is not a JSON object")
+    payload = json_object(ADAPTER, result)
     data = payload.get("data")
     if not isinstance(data, list):
         raise SourceError(f"{ADAPTER}: response has no 'data' list")

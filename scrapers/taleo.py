@@ -69,12 +69,19 @@ import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode
 
 from dateutil import parser as dateutil_parser
 from pydantic import BaseModel, ConfigDict, Field
 
-from scrapers.base import SourceConfig, build_vacancy, clean_text, parse_params, reject_missing
+from scrapers.base import (
+    SourceConfig,
+    build_vacancy,
+    clean_text,
+    parse_params,
+    reject_missing,
+    source_origin,
+)
 from scrapers.http import FetchResult, PoliteClient
 from scrapers.records import RejectedRecord, ScrapedPage, ScrapedVacancy, SourceError
 from scrapers.registry import register
@@ -126,7 +133,7 @@ class TaleoAdapter:
             raise SourceError(
                 f"{ADAPTER}: invalid params for source {source.id!r}: columns name no 'title'"
             )
-        origin = _origin(source)
+        origin = source_origin(ADAPTER, source)
         portal = params.portal or await discover_portal(client, origin, params, source)
         endpoint = f"{origin}{SEARCH_PATH}"
         query = {"lang": params.lang, "portal": portal}
@@ -471,12 +478,3 @@ def _text(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
     return clean_text(str(value))
-
-
-def _origin(source: SourceConfig) -> str:
-    parts = urlsplit(source.base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SourceError(
-            f"{ADAPTER}: source {source.id!r} has no usable base_url ({source.base_url!r})"
-        )
-    return f"{parts.scheme}://{parts.netloc}"

@@ -42,7 +42,6 @@ import re
 from collections.abc import AsyncIterator
 from datetime import datetime, time, timedelta
 from typing import Any, ClassVar, Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -50,9 +49,11 @@ from scrapers.base import (
     SourceConfig,
     build_vacancy,
     clean_text,
+    json_object,
     parse_params,
     parse_timestamp,
     reject_missing,
+    source_origin,
 )
 from scrapers.http import FetchResult, PoliteClient
 from scrapers.records import RejectedRecord, ScrapedPage, ScrapedVacancy, SourceError
@@ -85,7 +86,7 @@ class UnCareersAdapter:
 
     async def pages(self, source: SourceConfig, client: PoliteClient) -> AsyncIterator[ScrapedPage]:
         params = parse_params(ADAPTER, UnCareersParams, source)
-        origin = site_origin(source)
+        origin = source_origin(ADAPTER, source)
         endpoint = f"{origin}/api/public/opening/jo/list/filteredV2/{params.language}"
         counts_seen: set[int] = set()
         for page in range(params.max_pages):
@@ -120,14 +121,6 @@ class UnCareersAdapter:
         )
 
 
-def site_origin(source: SourceConfig) -> str:
-    """``scheme://host[:port]`` of the source's base_url: every request is built on it."""
-    parts = urlsplit(source.base_url)
-    if not parts.scheme or not parts.netloc:
-        raise SourceError(f"{ADAPTER}: source {source.id!r} has no absolute base_url")
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 def request_body(params: UnCareersParams, page: int) -> dict[str, Any]:
     """The JSON body of the POST for page ``page`` (counted from 0)."""
     return {
@@ -143,19 +136,7 @@ def request_body(params: UnCareersParams, page: int) -> dict[str, Any]:
 
 def read_envelope(result: FetchResult) -> Any:
     """The ``data`` of a ``{"status", "message", "data"}`` answer, or ``SourceError``."""
-    if result.looks_like_html():
-        raise SourceError(
-            f"{ADAPTER}: expected JSON from {result.url} but got an HTML page "
-            f"(status {result.status}, content-type {result.content_type or 'none'})"
-        )
-    try:
-        payload = result.json()
-    except ValueError as exc:
-        raise SourceError(
-            f"{ADAPTER}: response from {result.url} is not valid JSON ({exc})"
-        ) from exc
-    if not isinstance(payload, dict):
-        raise SourceError(f"{ADAPTER}: response from {result.url} is not a JSON object")
+    payload = json_object(ADAPTER, result)
     if payload.get("status") == 0:
         message = clean_text(payload.get("message")) or "no message"
         raise SourceError(f"{ADAPTER}: {result.url} answered with an error: {message}")

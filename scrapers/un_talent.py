@@ -44,9 +44,11 @@ from scrapers.base import (
     SourceConfig,
     build_vacancy,
     clean_text,
+    json_object,
     parse_params,
     parse_timestamp,
     reject_missing,
+    source_origin,
 )
 from scrapers.http import FetchResult, HTTPStatusError, PoliteClient
 from scrapers.records import RejectedRecord, ScrapedPage, ScrapedVacancy, SourceError
@@ -80,7 +82,7 @@ class UnTalentAdapter:
 
     async def pages(self, source: SourceConfig, client: PoliteClient) -> AsyncIterator[ScrapedPage]:
         params = read_params(source)
-        origin = site_origin(source)
+        origin = source_origin(ADAPTER, source)
         endpoint = f"{origin}/api/v1/{params.endpoint}"
         read = 0
         totals_seen: set[int] = set()
@@ -120,14 +122,6 @@ def read_params(source: SourceConfig) -> UnTalentParams:
             f"missing or empty (UN Talent requires one; set {TOKEN_VARIABLE})"
         )
     return parse_params(ADAPTER, UnTalentParams, source)
-
-
-def site_origin(source: SourceConfig) -> str:
-    """``scheme://host[:port]`` of the source's base_url: every request is built on it."""
-    parts = urlsplit(source.base_url)
-    if not parts.scheme or not parts.netloc:
-        raise SourceError(f"{ADAPTER}: source {source.id!r} has no absolute base_url")
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def query(params: UnTalentParams, page: int) -> dict[str, str]:
@@ -179,19 +173,7 @@ def _hide(message: str, token: str) -> str:
 
 def read_listing(result: FetchResult) -> tuple[int, list[Any]]:
     """``(total, jobs)`` of one answer, or ``SourceError`` naming what is wrong."""
-    if result.looks_like_html():
-        raise SourceError(
-            f"{ADAPTER}: expected JSON from {result.url} but got an HTML page "
-            f"(status {result.status}, content-type {result.content_type or 'none'})"
-        )
-    try:
-        payload = result.json()
-    except ValueError as exc:
-        raise SourceError(
-            f"{ADAPTER}: response from {result.url} is not valid JSON ({exc})"
-        ) from exc
-    if not isinstance(payload, dict):
-        raise SourceError(f"{ADAPTER}: response is not a JSON object")
+    payload = json_object(ADAPTER, result)
     jobs = payload.get("jobs")
     if not isinstance(jobs, list):
         raise SourceError(f"{ADAPTER}: response has no 'jobs' list")

@@ -48,7 +48,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime, time, timedelta
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,9 +55,11 @@ from scrapers.base import (
     SourceConfig,
     build_vacancy,
     clean_text,
+    json_object,
     parse_params,
     parse_timestamp,
     reject_missing,
+    source_origin,
 )
 from scrapers.http import FetchResult, PoliteClient
 from scrapers.records import RejectedRecord, ScrapedPage, ScrapedVacancy, SourceError
@@ -90,7 +91,7 @@ class UnvAdapter:
 
     async def pages(self, source: SourceConfig, client: PoliteClient) -> AsyncIterator[ScrapedPage]:
         params = parse_params(ADAPTER, UnvParams, source)
-        origin = site_origin(source)
+        origin = source_origin(ADAPTER, source)
         endpoint = f"{origin}{SEARCH_PATH}"
         skip = 0
         totals_seen: set[int] = set()
@@ -126,14 +127,6 @@ class UnvAdapter:
         )
 
 
-def site_origin(source: SourceConfig) -> str:
-    """``scheme://host[:port]`` of the source's base_url: every request is built on it."""
-    parts = urlsplit(source.base_url)
-    if not parts.scheme or not parts.netloc:
-        raise SourceError(f"{ADAPTER}: source {source.id!r} has no absolute base_url")
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 def request_body(params: UnvParams, skip: int) -> dict[str, Any]:
     """The JSON body of the search for the page starting at ``skip``."""
     return {**params.filters, "take": params.take, "skip": skip}
@@ -141,19 +134,7 @@ def request_body(params: UnvParams, skip: int) -> dict[str, Any]:
 
 def read_value(result: FetchResult) -> Any:
     """The ``value`` of an ``{"isSuccess", "value"}`` answer, or ``SourceError``."""
-    if result.looks_like_html():
-        raise SourceError(
-            f"{ADAPTER}: expected JSON from {result.url} but got an HTML page "
-            f"(status {result.status}, content-type {result.content_type or 'none'})"
-        )
-    try:
-        payload = result.json()
-    except ValueError as exc:
-        raise SourceError(
-            f"{ADAPTER}: response from {result.url} is not valid JSON ({exc})"
-        ) from exc
-    if not isinstance(payload, dict):
-        raise SourceError(f"{ADAPTER}: response from {result.url} is not a JSON object")
+    payload = json_object(ADAPTER, result)
     if payload.get("isSuccess") is not True:
         raise SourceError(f"{ADAPTER}: response from {result.url} has no 'isSuccess': true")
     return payload.get("value")

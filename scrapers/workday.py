@@ -74,6 +74,7 @@ from scrapers.base import (
     SourceConfig,
     build_vacancy,
     clean_text,
+    origin,
     parse_params,
     parse_timestamp,
     reject_missing,
@@ -244,8 +245,7 @@ class _Reader:
         self.source = source
         self.params = params
         self.client = client
-        parts = urlsplit(source.base_url)
-        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.origin = origin(source.base_url)
         self.api_root = f"{self.origin}/wday/cxs/{params.tenant}/{params.site}"
         self.public_root = self.origin + (params.public_path or f"/{params.site}").rstrip("/")
         self.grade_pattern = re.compile(params.grade_regex)

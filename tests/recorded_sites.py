@@ -37,9 +37,13 @@ from urllib.parse import parse_qs
 
 import httpx
 
+from scrapers.base import SourceConfig
 from scrapers.http import PoliteClient
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SHIPPED_SOURCES = Path(__file__).resolve().parents[1] / "sources.toml"
+"""The catalogue the portal ships: tests that read a source's entry from it test the
+entry as shipped."""
 
 _CONTENT_TYPES = {
     ".json": "application/json",
@@ -149,6 +153,20 @@ def load_sites(root: Path = FIXTURES) -> dict[str, RecordedSite]:
 
 def load_site(source_id: str, root: Path = FIXTURES) -> RecordedSite:
     return load_sites(root)[source_id]
+
+
+def shipped_config(source_id: str, **params: Any) -> SourceConfig:
+    """The adapter's view of a source as sources.toml ships it, ``params`` overriding."""
+    with SHIPPED_SOURCES.open("rb") as handle:
+        entries = {entry["id"]: entry for entry in tomllib.load(handle)["source"]}
+    entry = entries[source_id]
+    return SourceConfig(
+        id=source_id,
+        adapter=entry["adapter"],
+        base_url=entry["base_url"],
+        organization=entry.get("organization"),
+        params={**entry.get("params", {}), **params},
+    )
 
 
 def _site(folder: Path, source_id: str, spec: dict[str, Any]) -> RecordedSite:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from datetime import datetime
 
 import httpx
@@ -11,31 +10,15 @@ import pytest
 from scrapers.base import SourceConfig
 from scrapers.html_listing import HtmlListingAdapter
 from scrapers.records import SourceError
-from tests.recorded_sites import FIXTURES, load_site
+from tests.recorded_sites import FIXTURES, load_site, shipped_config
 
 SITE_DIR = FIXTURES / "html_listing"
-SHIPPED = FIXTURES.parents[1] / "sources.toml"
-"""The shipped catalogue: these tests read its entries, so a change there is tested here."""
-
-with SHIPPED.open("rb") as _handle:
-    ENTRIES = {entry["id"]: entry for entry in tomllib.load(_handle)["source"]}
-
-
-def source(source_id: str, **params) -> SourceConfig:
-    entry = ENTRIES[source_id]
-    return SourceConfig(
-        id=source_id,
-        adapter="html_listing",
-        base_url=entry["base_url"],
-        organization=entry.get("organization"),
-        params={**entry.get("params", {}), **params},
-    )
 
 
 async def harvest(source_id: str, **params):
     async with load_site(source_id).client() as client:
         adapter = HtmlListingAdapter()
-        return [page async for page in adapter.pages(source(source_id, **params), client)]
+        return [page async for page in adapter.pages(shipped_config(source_id, **params), client)]
 
 
 def records(pages):
@@ -139,7 +122,7 @@ def ndf_page(name: str = "ndf_careers.html") -> str:
 async def run(make_client, handler, **params):
     client = make_client(handler)
     adapter = HtmlListingAdapter()
-    return [page async for page in adapter.pages(source("ndf-html", **params), client)]
+    return [page async for page in adapter.pages(shipped_config("ndf-html", **params), client)]
 
 
 async def test_a_genuinely_empty_listing_is_complete_and_empty(make_client):

@@ -2,41 +2,25 @@
 
 from __future__ import annotations
 
-import tomllib
 from datetime import UTC, datetime
 
 import httpx
 import pytest
 
-from scrapers.base import SourceConfig
 from scrapers.records import SourceError
 from scrapers.successfactors import SuccessFactorsAdapter
-from tests.recorded_sites import FIXTURES, load_site
+from tests.recorded_sites import FIXTURES, load_site, shipped_config
 
 SITE_DIR = FIXTURES / "successfactors"
-SHIPPED = FIXTURES.parents[1] / "sources.toml"
-"""The shipped catalogue: these tests read its entries, so a change there is tested here."""
-
-with SHIPPED.open("rb") as _handle:
-    ENTRIES = {entry["id"]: entry for entry in tomllib.load(_handle)["source"]}
-
-
-def source(source_id: str, **params) -> SourceConfig:
-    entry = ENTRIES[source_id]
-    return SourceConfig(
-        id=source_id,
-        adapter="successfactors",
-        base_url=entry["base_url"],
-        organization=entry.get("organization"),
-        params={**entry.get("params", {}), **params},
-    )
 
 
 async def harvest(source_id: str, **params):
     async with load_site(source_id).client() as client:
         return [
             page
-            async for page in SuccessFactorsAdapter().pages(source(source_id, **params), client)
+            async for page in SuccessFactorsAdapter().pages(
+                shipped_config(source_id, **params), client
+            )
         ]
 
 
@@ -169,7 +153,7 @@ async def run(make_client, handler, **params):
     return [
         page
         async for page in SuccessFactorsAdapter().pages(
-            source("ilo-successfactors", **params), client
+            shipped_config("ilo-successfactors", **params), client
         )
     ]
 

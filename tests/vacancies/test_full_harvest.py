@@ -21,17 +21,16 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import tomli_w
 
-from tests.recorded_sites import RecordedSite, load_sites, serve_sites
+from tests.recorded_sites import SHIPPED_SOURCES, RecordedSite, load_sites, serve_sites
 from vacancies.sources import SourceSpec, load_source_specs
 from vacancies.tables import Vacancy
 
 REPO = Path(__file__).resolve().parents[2]
-SHIPPED = REPO / "sources.toml"
 SECRETS = {"PORTAL_RELIEFWEB_APPNAME": "norec-portal-test", "PORTAL_UNTALENT_TOKEN": "test-token"}
 
 
 def shipped_specs() -> list[SourceSpec]:
-    return load_source_specs(SHIPPED)
+    return load_source_specs(SHIPPED_SOURCES)
 
 
 def test_every_enabled_source_has_a_recorded_site_and_every_site_a_source():
