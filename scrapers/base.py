@@ -8,13 +8,15 @@ An adapter reads one kind of source (the ReliefWeb API, an RSS feed...) and yiel
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar, Protocol, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from dateutil import parser as dateutil_parser
 from pydantic import BaseModel, ValidationError
@@ -38,6 +40,13 @@ class SourceConfig:
     etag: str | None = None
     last_modified: str | None = None
     """Validators stored from the previous complete run, sent for a conditional GET."""
+    known: Mapping[str, str] = field(default_factory=dict)
+    """External id -> fingerprint of its listing entry at the last harvest, for stored
+    vacancies whose detail page need not be fetched again while that entry is unchanged
+    (see ``ListingMemo``). Empty: fetch every detail (what a check or a test asks)."""
+    listing_salt: str = ""
+    """Mixed into every listing fingerprint: the engine passes the normalisation
+    fingerprint, so a change of the normalisation rules re-reads every detail."""
 
 
 class Adapter(Protocol):
@@ -146,6 +155,72 @@ def _describe_error(error: Mapping[str, Any]) -> str:
     if error.get("type") == "extra_forbidden":
         return f"unknown key {location}"
     return f"{location}: {error.get('msg', 'invalid')}"
+
+
+# --- Listing entries seen before (detail-page adapters) --------------------------------
+
+
+def listing_fingerprint(source: SourceConfig, entry: Any) -> str:
+    """A short digest of one listing entry (a JSON value or a piece of HTML text)."""
+    if isinstance(entry, str | bytes):
+        data = entry.encode() if isinstance(entry, str) else entry
+    else:
+        data = json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str).encode()
+    return hashlib.sha256(source.listing_salt.encode() + b"\0" + data).hexdigest()[:32]
+
+
+class ListingMemo:
+    """Per listing page: which listed vacancies are the same as at the last harvest.
+
+    Adapters that complete each listed vacancy with a detail request ask
+    ``unchanged(listed_id, entry)`` before that request. ``entry`` is what the listing
+    says of the vacancy, without parts that change by themselves ("Posted 3 days ago").
+    When the stored fingerprint of that id equals this one, the detail is not fetched
+    again: the id goes to the page's ``unchanged`` list and the engine counts the stored
+    vacancy as seen and unchanged. Otherwise the fingerprint travels with the page and is
+    stored with the record (only under the id the listing gave, so a record that comes
+    back under another id is simply read in full next time).
+    """
+
+    def __init__(self, source: SourceConfig) -> None:
+        self.source = source
+        self.unchanged_ids: list[str] = []
+        self._fingerprints: dict[str, str] = {}
+
+    def unchanged(self, listed_id: str | None, entry: Any) -> bool:
+        if not listed_id:
+            return False
+        fingerprint = listing_fingerprint(self.source, entry)
+        if self.source.known.get(listed_id) == fingerprint:
+            self.unchanged_ids.append(listed_id)
+            return True
+        self._fingerprints[listed_id] = fingerprint
+        return False
+
+    def page_fields(self, records: list[ScrapedVacancy]) -> dict[str, Any]:
+        """``unchanged`` and ``listing_fingerprints`` for the ``ScrapedPage`` of these records."""
+        fingerprints = {
+            record.external_id: self._fingerprints[record.external_id]
+            for record in records
+            if record.external_id in self._fingerprints
+        }
+        return {"unchanged": list(self.unchanged_ids), "listing_fingerprints": fingerprints}
+
+
+_SESSION_PATH = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
+_SESSION_PARAMS = frozenset({"jsessionid", "sessionid", "phpsessid", "sid"})
+
+
+def stable_link(href: str) -> str:
+    """``href`` without session ids (``;jsessionid=...``, ``?jsessionid=``, ``sid=``), which
+    change by themselves: for the listing entries of ``ListingMemo``."""
+    parts = urlsplit(_SESSION_PATH.sub("", href.strip()))
+    query = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if name.lower() not in _SESSION_PARAMS
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 # --- Pages and links (HTML adapters) ---------------------------------------------------

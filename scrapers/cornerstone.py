@@ -67,6 +67,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scrapers.base import (
+    ListingMemo,
     SourceConfig,
     build_vacancy,
     clean_text,
@@ -154,13 +155,15 @@ class CornerstoneAdapter:
             result = await session.call("POST", endpoint, json=request_body(params, page_number))
             total, items = read_listing(result, source)
             totals.add(total)
-            records, rejected = await session.parse_requisitions(items)
+            memo = ListingMemo(source)
+            records, rejected = await session.parse_requisitions(items, memo)
             seen += len(items)
             done = seen >= total or not items
             yield ScrapedPage(
                 url=f"{endpoint}?pageNumber={page_number}&pageSize={params.page_size}",
                 records=records,
                 rejected=rejected,
+                **memo.page_fields(records),
                 is_last=done and seen >= total and len(totals) == 1,
             )
             if done:
@@ -317,19 +320,23 @@ class _Session:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def parse_requisitions(
-        self, items: list[Any]
+        self, items: list[Any], memo: ListingMemo | None = None
     ) -> tuple[list[ScrapedVacancy], list[RejectedRecord]]:
         records: list[ScrapedVacancy] = []
         rejected: list[RejectedRecord] = []
         for item in items:
-            outcome = await self.parse_requisition(item)
+            outcome = await self.parse_requisition(item, memo)
             if isinstance(outcome, ScrapedVacancy):
                 records.append(outcome)
-            else:
+            elif outcome is not None:
                 rejected.append(outcome)
         return records, rejected
 
-    async def parse_requisition(self, item: Any) -> ScrapedVacancy | RejectedRecord:
+    async def parse_requisition(
+        self, item: Any, memo: ListingMemo | None = None
+    ) -> ScrapedVacancy | RejectedRecord | None:
+        """The record of one listed requisition, a rejection, or ``None`` when the memo
+        says it is listed as at the last harvest (its job ad is not fetched again)."""
         if not isinstance(item, dict):
             return RejectedRecord(reason=f"requisition is not an object: {item!r:.80}")
         requisition_id = _id(item.get("requisitionId"))
@@ -343,6 +350,11 @@ class _Session:
             return reject_missing(requisition_id, missing)
         ad: str | None = None
         if self.params.fetch_details:
+            # The entry is the whole requisition (title, locations, posting dates, the
+            # excerpt): nothing in it changes by itself. The visitor token and the page's
+            # "timeStamp" live outside the requisitions, so they never count.
+            if memo is not None and memo.unchanged(requisition_id, item):
+                return None
             outcome = await self.read_ad(requisition_id)
             if isinstance(outcome, RejectedRecord):
                 return outcome

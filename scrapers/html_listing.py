@@ -19,7 +19,9 @@ Params (sources.toml ``params``):
 - ``next``: selector of the next-page link (absent: the listing is one page).
 - ``detail``: ``{ description = ..., deadline = ..., grade = ..., duty_station = ...,
   posted = ... }``, the same field specs applied to the detail page; fetched only when
-  the listing lacks one of those fields and ``fetch_details`` (default true).
+  the listing lacks one of those fields and ``fetch_details`` (default true); not fetched
+  again while the item's text and links are as at the last harvest (``ListingMemo``;
+  a listing whose items need no detail page never skips anything).
 - ``dayfirst`` (default true): "02/03/2026" is 2 March; ``date_formats``: strptime
   formats tried first.
 - ``id_from``: "link" (default; the link's path) or a regular expression searched in
@@ -44,6 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scrapers.base import (
+    ListingMemo,
     SourceConfig,
     build_vacancy,
     clean_text,
@@ -52,6 +55,7 @@ from scrapers.base import (
     parse_params,
     regex_value,
     reject_missing,
+    stable_link,
 )
 from scrapers.http import FetchResult, PoliteClient
 from scrapers.records import RejectedRecord, ScrapedPage, ScrapedVacancy, SourceError
@@ -149,11 +153,13 @@ class HtmlListingAdapter:
                     f"nothing on {result.url} (page {number + 1}) and the page does not say "
                     f"{params.empty_text!r}: the layout changed?"
                 )
-            records, rejected = await _read_items(items, params, source, client, seen)
+            memo = ListingMemo(source)
+            records, rejected = await _read_items(items, params, source, client, seen, memo)
             yield ScrapedPage(
                 url=url,
                 records=records,
                 rejected=rejected,
+                **memo.page_fields(records),
                 is_last=next_url is None,
                 etag=result.etag,
                 last_modified=result.last_modified,
@@ -218,6 +224,7 @@ async def _read_items(
     source: SourceConfig,
     client: PoliteClient,
     seen: set[str],
+    memo: ListingMemo | None = None,
 ) -> tuple[list[ScrapedVacancy], list[RejectedRecord]]:
     records: list[ScrapedVacancy] = []
     rejected: list[RejectedRecord] = []
@@ -229,7 +236,9 @@ async def _read_items(
                     f"{ADAPTER}: source {source.id!r}: {name} selector {spec.css!r} matches "
                     f"nothing in an item {params.item!r} (the layout changed?)"
                 )
-        outcome = await _read_item(item, link_spec, params, source, client)
+        outcome = await _read_item(item, link_spec, params, source, client, seen, memo)
+        if outcome is None:
+            continue  # listed as at the last harvest: its detail page is not read again
         if isinstance(outcome, ScrapedVacancy) and outcome.external_id in seen:
             outcome = RejectedRecord(external_id=outcome.external_id, reason="listed twice")
         if isinstance(outcome, ScrapedVacancy):
@@ -246,7 +255,13 @@ async def _read_item(
     params: HtmlListingParams,
     source: SourceConfig,
     client: PoliteClient,
-) -> ScrapedVacancy | RejectedRecord:
+    seen: set[str] | None = None,
+    memo: ListingMemo | None = None,
+) -> ScrapedVacancy | RejectedRecord | None:
+    """The record of one listed item, a rejection, or ``None`` when its detail page would
+    be fetched but the memo says the item is listed as at the last harvest. An item the
+    listing alone completes (no detail wanted) is never asked about: the memo saves
+    detail requests only."""
     title = read_field(item, params.title)
     href = read_field(item, link_spec)
     public_url = urljoin(source.base_url, href) if href else None
@@ -267,6 +282,12 @@ async def _read_item(
         if detail is not None and getattr(detail, name) is not None and not fields[name]
     ]
     if wanted and params.fetch_details and detail is not None:
+        # A second listing of the same id goes on as before (read, then "listed twice").
+        first_listing = seen is None or external_id not in seen
+        if first_listing and memo is not None and memo.unchanged(external_id, item_entry(item)):
+            if seen is not None:
+                seen.add(external_id)
+            return None
         outcome = await _fetch_detail(
             on_origin(source.base_url, public_url), detail, wanted, client
         )
@@ -291,6 +312,17 @@ async def _read_item(
             "extra": extra,
         }
     )
+
+
+def item_entry(item: LexborNode) -> dict[str, Any]:
+    """What the listing says of one item, for ``ListingMemo``: the item's text (title,
+    grade, duty station, dates: whatever the row shows) and its links. Left out: the
+    item's attributes (Drupal-style "views-row-3 views-row-odd" classes follow the
+    position in the listing) and session ids in the links, which change by themselves."""
+    nodes = [item] if item.attributes.get("href") else []
+    nodes += item.css("a[href]")
+    links = [stable_link(node.attributes.get("href") or "") for node in nodes]
+    return {"text": clean_text(item.text(separator=" ")), "links": links}
 
 
 def _external_id(url: str | None, params: HtmlListingParams) -> str | None:

@@ -75,6 +75,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from scrapers.base import (
+    ListingMemo,
     SourceConfig,
     build_vacancy,
     clean_text,
@@ -173,11 +174,12 @@ class OracleRecruitingAdapter:
             totals_seen.add(total)
             records: list[ScrapedVacancy] = []
             rejected: list[RejectedRecord] = []
+            memo = ListingMemo(source)
             for item in items:
-                outcome = await self._posting(item, source, params, client, origin)
+                outcome = await self._posting(item, source, params, client, origin, memo)
                 if isinstance(outcome, ScrapedVacancy):
                     records.append(outcome)
-                else:
+                elif outcome is not None:
                     rejected.append(outcome)
             page_url = f"{endpoint}?offset={offset}&limit={params.limit}"
             offset += len(items)
@@ -185,6 +187,7 @@ class OracleRecruitingAdapter:
                 url=page_url,
                 records=records,
                 rejected=rejected,
+                **memo.page_fields(records),
                 # A total that moved while we paged may have shifted postings past us.
                 is_last=offset >= total and len(totals_seen) == 1,
                 etag=result.etag,
@@ -204,7 +207,10 @@ class OracleRecruitingAdapter:
         params: OracleRecruitingParams,
         client: PoliteClient,
         origin: str,
-    ) -> ScrapedVacancy | RejectedRecord:
+        memo: ListingMemo | None = None,
+    ) -> ScrapedVacancy | RejectedRecord | None:
+        """The record of one listed posting, a rejection, or ``None`` when the memo says
+        the posting is listed as at the last harvest (its detail is not fetched again)."""
         if not isinstance(item, dict):
             return RejectedRecord(reason=f"posting is not an object: {item!r:.80}")
         external_id = _text_id(item.get("Id"))
@@ -215,6 +221,8 @@ class OracleRecruitingAdapter:
         assert external_id is not None
         detail: dict[str, Any] = {}
         if params.fetch_details:
+            if memo is not None and memo.unchanged(external_id, listing_entry(item)):
+                return None
             fetched = await fetch_detail(client, origin, params, external_id)
             if isinstance(fetched, RejectedRecord):
                 return fetched
@@ -239,6 +247,18 @@ def listing_query(params: OracleRecruitingParams, offset: int) -> dict[str, str]
         "expand": LISTING_EXPAND,
         "finder": "findReqs;" + ",".join(finder),
     }
+
+
+VOLATILE_LISTING_FIELDS = frozenset({"Relevancy", "Distance", "TrendingFlag", "BeFirstToApplyFlag"})
+"""Listing fields that change by themselves: the search's relevance score and distance
+(they depend on the query), and Oracle's "trending" / "be first to apply" badges (they
+follow the applications and views, not the posting)."""
+
+
+def listing_entry(item: dict[str, Any]) -> dict[str, Any]:
+    """What the listing says of a posting, for ``ListingMemo``: the whole
+    ``requisitionList`` entry but ``VOLATILE_LISTING_FIELDS``."""
+    return {key: value for key, value in item.items() if key not in VOLATILE_LISTING_FIELDS}
 
 
 def detail_query(params: OracleRecruitingParams, external_id: str) -> dict[str, str]:

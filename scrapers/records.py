@@ -62,6 +62,12 @@ class ScrapedPage(BaseModel):
     is_last: bool = False
     """True when this page ends the listing: with no earlier failures the harvest saw
     the source's complete list of open vacancies."""
+    unchanged: list[str] = Field(default_factory=list)
+    """Ids of stored vacancies whose listing entry is the same as at the last harvest:
+    their details were not fetched again (``scrapers.base.ListingMemo``). They count as
+    seen and unchanged."""
+    listing_fingerprints: dict[str, str] = Field(default_factory=dict)
+    """External id -> fingerprint of its listing entry, stored with the record."""
     etag: str | None = None
     last_modified: str | None = None
     """Validators of the response behind this page; the engine stores those of the

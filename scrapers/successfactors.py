@@ -72,6 +72,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scrapers.base import (
+    ListingMemo,
     SourceConfig,
     build_vacancy,
     clean_text,
@@ -82,6 +83,7 @@ from scrapers.base import (
     parse_timestamp,
     regex_value,
     reject_missing,
+    stable_link,
 )
 from scrapers.http import FetchResult, PoliteClient
 from scrapers.records import RejectedRecord, ScrapedPage, ScrapedVacancy, SourceError
@@ -221,13 +223,15 @@ async def _search_pages(
                 f"{ADAPTER}: source {source.id!r}: no row on {result.url} has {TITLE_LINK!r} "
                 "(the row layout changed?)"
             )
-        records, rejected = await _finish(listed, source, params, client, seen)
+        memo = ListingMemo(source)
+        records, rejected = await _finish(listed, source, params, client, seen, memo)
         startrow += len(rows)
         done = startrow >= total
         yield ScrapedPage(
             url=page_url,
             records=records,
             rejected=rejected,
+            **memo.page_fields(records),
             is_last=done and len(totals) == 1,
             etag=result.etag,
             last_modified=result.last_modified,
@@ -280,7 +284,17 @@ def read_row(row: LexborNode, source: SourceConfig) -> dict[str, Any] | Rejected
         "duty_station": _node_text(row, "span.jobLocation"),
         "posted": _node_text(row, "span.jobDate"),
         "department": _node_text(row, "span.jobDepartment"),
+        "entry": row_entry(row),
     }
+
+
+def row_entry(row: LexborNode) -> dict[str, Any]:
+    """What a search row says of a job, for ``ListingMemo``: the row's text (title,
+    location, department, date, whatever columns the skin shows) and its links. Left
+    out: the row's attributes (classes such as odd/even rows follow the position in the
+    results) and session ids in the links, which change by themselves."""
+    links = [stable_link(node.attributes.get("href") or "") for node in row.css("a[href]")]
+    return {"text": clean_text(row.text(separator=" ")), "links": links}
 
 
 def _node_text(node: LexborNode | LexborHTMLParser, selector: str) -> str | None:
@@ -315,12 +329,14 @@ async def _feed_pages(
             "no <item> read"
         )
     listed: list[dict[str, Any] | RejectedRecord] = [read_item(entry) for entry in feed.entries]
-    records, rejected = await _finish(listed, source, params, client, set())
+    memo = ListingMemo(source)
+    records, rejected = await _finish(listed, source, params, client, set(), memo)
     capped = params.rss_max_items is not None and len(feed.entries) >= params.rss_max_items
     yield ScrapedPage(
         url=result.url,
         records=records,
         rejected=rejected,
+        **memo.page_fields(records),
         is_last=not capped,
         etag=result.etag,
         last_modified=result.last_modified,
@@ -349,7 +365,24 @@ def read_item(entry: Any) -> dict[str, Any] | RejectedRecord:
         "duty_station": location,
         "posted": entry.get("published"),
         "teaser": entry.get("summary"),
+        "entry": item_entry(entry),
     }
+
+
+def item_entry(entry: Any) -> dict[str, Any]:
+    """What a feed ``<item>`` says of a job, for ``ListingMemo``: its text elements
+    (title, link, guid, pubDate, description...) and categories, links without session
+    ids. Left out: feedparser's derived copies (``*_detail``, ``*_parsed``), which add
+    nothing the text does not say."""
+    found: dict[str, Any] = {
+        key: stable_link(value) if key in ("link", "id") else value
+        for key, value in entry.items()
+        if isinstance(value, str)
+    }
+    terms = [tag.get("term") for tag in entry.get("tags", []) if isinstance(tag, dict)]
+    if terms:
+        found["tags"] = terms
+    return found
 
 
 # --- Job pages and records ---------------------------------------------------------------
@@ -361,8 +394,10 @@ async def _finish(
     params: SuccessFactorsParams,
     client: PoliteClient,
     seen: set[str],
+    memo: ListingMemo | None = None,
 ) -> tuple[list[ScrapedVacancy], list[RejectedRecord]]:
-    """Fetch the job pages the records need and build the records."""
+    """Fetch the job pages the records need and build the records. A job the memo says
+    is listed as at the last harvest gets no job page and no record."""
     records: list[ScrapedVacancy] = []
     rejected: list[RejectedRecord] = []
     for item in listed:
@@ -373,6 +408,12 @@ async def _finish(
             rejected.append(RejectedRecord(external_id=item["external_id"], reason="listed twice"))
             continue
         seen.add(item["external_id"])
+        if (
+            params.fetch_details
+            and memo is not None
+            and memo.unchanged(item["external_id"], item["entry"])
+        ):
+            continue
         outcome = await _record(item, source, params, client)
         (records if isinstance(outcome, ScrapedVacancy) else rejected).append(outcome)
     return records, rejected

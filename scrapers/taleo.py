@@ -75,6 +75,7 @@ from dateutil import parser as dateutil_parser
 from pydantic import BaseModel, ConfigDict, Field
 
 from scrapers.base import (
+    ListingMemo,
     SourceConfig,
     build_vacancy,
     clean_text,
@@ -151,17 +152,19 @@ class TaleoAdapter:
             totals_seen.add(total)
             records: list[ScrapedVacancy] = []
             rejected: list[RejectedRecord] = []
+            memo = ListingMemo(source)
             for item in items:
-                outcome = await self._requisition(item, source, params, client, origin)
+                outcome = await self._requisition(item, source, params, client, origin, memo)
                 if isinstance(outcome, ScrapedVacancy):
                     records.append(outcome)
-                else:
+                elif outcome is not None:
                     rejected.append(outcome)
             seen += len(items)
             yield ScrapedPage(
                 url=f"{endpoint}?{urlencode(query)}&pageNo={page_no}",
                 records=records,
                 rejected=rejected,
+                **memo.page_fields(records),
                 is_last=seen >= total and len(totals_seen) == 1,
                 etag=result.etag,
                 last_modified=result.last_modified,
@@ -180,7 +183,10 @@ class TaleoAdapter:
         params: TaleoParams,
         client: PoliteClient,
         origin: str,
-    ) -> ScrapedVacancy | RejectedRecord:
+        memo: ListingMemo | None = None,
+    ) -> ScrapedVacancy | RejectedRecord | None:
+        """The record of one listed requisition, a rejection, or ``None`` when the memo
+        says it is listed as at the last harvest (its detail page is not fetched again)."""
         if not isinstance(item, dict):
             return RejectedRecord(reason=f"requisition is not an object: {item!r:.80}")
         listed = read_columns(item, params)
@@ -196,6 +202,11 @@ class TaleoAdapter:
         url = detail_url(origin, params, external_id)
         detail: dict[str, str] = {}
         if params.fetch_details:
+            # The entry is the whole requisitionList object (ids, hotJob flag and every
+            # configured column, "ignore"d ones included): nothing in it changes by
+            # itself, since dates are written in the fixed zone the adapter asks for.
+            if memo is not None and memo.unchanged(external_id, item):
+                return None
             fetched = await fetch_detail(client, url, params, external_id)
             if isinstance(fetched, RejectedRecord):
                 return fetched

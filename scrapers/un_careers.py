@@ -19,6 +19,9 @@ deadline day, New York time, as a UTC instant, e.g. "2026-12-04T04:59:59.000Z") 
 ``jobDescription`` (the posting as HTML). When an item lacks its description or deadline,
 the adapter reads ``GET {base_url}/api/public/opening/joV2/{jobId}/{language}`` (the same
 fields under ``data``). The public posting is ``{base_url}/jobSearchDescription/{jobId}``.
+An opening that needs its detail is not read again while its listing item is the same
+as at the last harvest (``ListingMemo``; ``listing_entry``); openings complete in the
+listing never need it and are never skipped.
 
 Where the shape comes from: the endpoint, body, envelope and list-item field names are
 those used by several public open-source clients of this API and by a public write-up of
@@ -46,6 +49,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from scrapers.base import (
+    ListingMemo,
     SourceConfig,
     build_vacancy,
     clean_text,
@@ -100,8 +104,11 @@ class UnCareersAdapter:
             counts_seen.add(count)
             records: list[ScrapedVacancy] = []
             rejected: list[RejectedRecord] = []
+            memo = ListingMemo(source)
             for item in items:
-                item = await with_details(item, source, params, client, origin)
+                item = await with_details(item, source, params, client, origin, memo)
+                if item is None:
+                    continue  # listed as at the last harvest: its detail is not read again
                 outcome = parse_job(item, source, params, origin)
                 (records if isinstance(outcome, ScrapedVacancy) else rejected).append(outcome)
             done = (page + 1) * params.item_per_page >= count
@@ -109,6 +116,7 @@ class UnCareersAdapter:
                 url=f"{endpoint}?page={page}&itemPerPage={params.item_per_page}",
                 records=records,
                 rejected=rejected,
+                **memo.page_fields(records),
                 is_last=done and len(counts_seen) == 1,
                 etag=result.etag,
                 last_modified=result.last_modified,
@@ -163,8 +171,11 @@ async def with_details(
     params: UnCareersParams,
     client: PoliteClient,
     origin: str,
+    memo: ListingMemo | None = None,
 ) -> Any:
-    """The item completed from its detail answer when it lacks description or deadline.
+    """The item completed from its detail answer when it lacks description or deadline,
+    or ``None`` when the memo says such an item is listed as at the last harvest (its
+    detail is not read again). Items complete in the listing never need the memo.
 
     A failing detail turns into a ``_detail_error`` the parser rejects the record with.
     """
@@ -173,6 +184,8 @@ async def with_details(
     job_id = _job_id(item)
     if job_id is None or not _needs_details(item):
         return item
+    if memo is not None and memo.unchanged(job_id, listing_entry(item)):
+        return None
     url = f"{origin}/api/public/opening/joV2/{job_id}/{params.language}"
     try:
         result = await client.fetch("GET", url, headers={"Accept": "application/json"})
@@ -186,6 +199,13 @@ async def with_details(
         if _is_empty(merged.get(key)) and not _is_empty(value):
             merged[key] = value
     return merged
+
+
+def listing_entry(item: dict[str, Any]) -> dict[str, Any]:
+    """What the listing says of an opening, for ``ListingMemo``: the whole item but
+    ``totalCount``, the size of the whole listing repeated on every item (it changes
+    whenever another opening is added or removed)."""
+    return {key: value for key, value in item.items() if key != "totalCount"}
 
 
 def _needs_details(item: dict[str, Any]) -> bool:

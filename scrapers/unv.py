@@ -52,6 +52,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from scrapers.base import (
+    ListingMemo,
     SourceConfig,
     build_vacancy,
     clean_text,
@@ -106,15 +107,20 @@ class UnvAdapter:
             totals_seen.add(total)
             records: list[ScrapedVacancy] = []
             rejected: list[RejectedRecord] = []
+            memo = ListingMemo(source)
             for item in items:
-                outcome = await read_assignment(item, source, params, client, origin)
-                (records if isinstance(outcome, ScrapedVacancy) else rejected).append(outcome)
+                outcome = await read_assignment(item, source, params, client, origin, memo)
+                if isinstance(outcome, ScrapedVacancy):
+                    records.append(outcome)
+                elif outcome is not None:
+                    rejected.append(outcome)
             page_url = f"{endpoint}?skip={skip}&take={params.take}"
             skip += len(items)
             yield ScrapedPage(
                 url=page_url,
                 records=records,
                 rejected=rejected,
+                **memo.page_fields(records),
                 is_last=skip >= total and len(totals_seen) == 1,
                 etag=result.etag,
                 last_modified=result.last_modified,
@@ -160,9 +166,12 @@ async def read_assignment(
     params: UnvParams,
     client: PoliteClient,
     origin: str,
-) -> ScrapedVacancy | RejectedRecord:
+    memo: ListingMemo | None = None,
+) -> ScrapedVacancy | RejectedRecord | None:
     """One search result as a record, completed from its detail when it lacks the
-    description or the volunteer category; a failing detail rejects this record only."""
+    description or the volunteer category; a failing detail rejects this record only.
+    ``None`` when the memo says the assignment is listed as at the last harvest (its
+    detail is not read again)."""
     if not isinstance(item, dict):
         return RejectedRecord(reason=f"item is not an object: {item!r:.80}")
     external_id = _assignment_id(item)
@@ -171,6 +180,8 @@ async def read_assignment(
     if missing:
         return reject_missing(external_id, missing)
     if params.fetch_details and (_description(item) is None or _category(item) is None):
+        if memo is not None and memo.unchanged(external_id, listing_entry(item)):
+            return None
         url = f"{origin}/api/doa/doa/{external_id}"
         try:
             detail = read_value(
@@ -189,6 +200,14 @@ async def read_assignment(
             )
         item = {**item, **{key: value for key, value in detail.items() if not _empty(value)}}
     return parse_assignment(item, source, origin)
+
+
+def listing_entry(item: dict[str, Any]) -> dict[str, Any]:
+    """What the search says of an assignment, for ``ListingMemo``: the whole result but
+    Azure Cognitive Search's own ``@search.*`` keys (score, highlights), which depend on
+    the query and the index, not on the assignment. None are in the recorded answers;
+    they are left out in case the search ever passes them through."""
+    return {key: value for key, value in item.items() if not key.startswith("@search.")}
 
 
 def parse_assignment(

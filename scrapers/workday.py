@@ -71,6 +71,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scrapers.base import (
+    ListingMemo,
     SourceConfig,
     build_vacancy,
     clean_text,
@@ -169,7 +170,8 @@ class WorkdayAdapter:
             elif page_total not in (0, total):
                 # Later pages normally say 0; another number means the listing changed.
                 moved = True
-            records, rejected = await reader.parse_postings(items)
+            memo = ListingMemo(source)
+            records, rejected = await reader.parse_postings(items, memo)
             page_url = f"{endpoint}?offset={offset}&limit={params.limit}"
             offset += len(items)
             done = offset >= total or not items
@@ -177,6 +179,7 @@ class WorkdayAdapter:
                 url=page_url,
                 records=records,
                 rejected=rejected,
+                **memo.page_fields(records),
                 # A page that came back empty before the stated total means the listing
                 # shrank while we paged: it ends, but it is not known to be complete.
                 is_last=done and offset >= total and not moved,
@@ -252,19 +255,23 @@ class _Reader:
         self.deadline_pattern = re.compile(params.deadline_regex, re.IGNORECASE)
 
     async def parse_postings(
-        self, items: list[Any]
+        self, items: list[Any], memo: ListingMemo | None = None
     ) -> tuple[list[ScrapedVacancy], list[RejectedRecord]]:
         records: list[ScrapedVacancy] = []
         rejected: list[RejectedRecord] = []
         for item in items:
-            outcome = await self.parse_posting(item)
+            outcome = await self.parse_posting(item, memo)
             if isinstance(outcome, ScrapedVacancy):
                 records.append(outcome)
-            else:
+            elif outcome is not None:
                 rejected.append(outcome)
         return records, rejected
 
-    async def parse_posting(self, item: Any) -> ScrapedVacancy | RejectedRecord:
+    async def parse_posting(
+        self, item: Any, memo: ListingMemo | None = None
+    ) -> ScrapedVacancy | RejectedRecord | None:
+        """The record of one listed posting, a rejection, or ``None`` when the memo says
+        the posting is listed as at the last harvest (its detail is not fetched again)."""
         if not isinstance(item, dict):
             return RejectedRecord(reason=f"posting is not an object: {item!r:.80}")
         path = _external_path(item.get("externalPath"))
@@ -275,6 +282,10 @@ class _Reader:
             return reject_missing(listed_id, missing)
         if not self.params.fetch_details:
             return self.from_listing(item, path, listed_id)
+        # "postedOn" says "Posted 3 Days Ago": it changes by itself, so it is left out.
+        entry = {key: value for key, value in item.items() if key != "postedOn"}
+        if memo is not None and memo.unchanged(listed_id, entry):
+            return None
         detail_url = self.api_root + path
         try:
             result = await self.client.fetch(

@@ -55,7 +55,8 @@ def fixture_bytes(relative: str) -> bytes:
 
 async def vacancy_write_marks() -> object:
     """Something that changes whenever a vacancy row is written: the rows' ``xmin``
-    on PostgreSQL, the database file's bytes on SQLite."""
+    on PostgreSQL, the bytes of the database file and its write-ahead log on SQLite
+    (in WAL mode a write appends to the log; the file changes only at checkpoints)."""
     from portal.settings import get_settings
     from vacancies.db import is_postgres
     from vacancies.tables import Vacancy
@@ -63,4 +64,8 @@ async def vacancy_write_marks() -> object:
     if is_postgres():
         rows = await Vacancy.raw("SELECT id, xmin::text AS xmin FROM vacancy ORDER BY id")
         return [(r["id"], r["xmin"]) for r in rows]
-    return hashlib.sha256(get_settings().sqlite_path.read_bytes()).hexdigest()
+    path = get_settings().sqlite_path
+    wal = path.with_name(path.name + "-wal")
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(wal.read_bytes() if wal.exists() else b"")
+    return digest.hexdigest()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 import socket
 import threading
 import tomllib
@@ -33,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 import httpx
 
@@ -135,6 +136,27 @@ class RecordedSite:
 
 async def _no_sleep(seconds: float) -> None:
     return None
+
+
+class CountingSite:
+    """A recorded site that notes the path and (unquoted) query of every request it
+    answers, robots.txt aside: what a test of skipped requests counts."""
+
+    def __init__(self, site: RecordedSite) -> None:
+        self.site = site
+        self.requests: list[str] = []
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path != "/robots.txt":
+            self.requests.append(f"{request.url.path}?{unquote(request.url.query.decode())}")
+        return self.site.handle(request)
+
+    def client(self) -> PoliteClient:
+        return PoliteClient(transport=httpx.MockTransport(self.handle), delay=0, backoff=0)
+
+    def matching(self, pattern: str) -> list[str]:
+        """Group 1 of ``pattern`` in each request line (``re.MULTILINE``), in order."""
+        return re.findall(pattern, "\n".join(self.requests), re.MULTILINE)
 
 
 def load_sites(root: Path = FIXTURES) -> dict[str, RecordedSite]:

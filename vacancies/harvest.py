@@ -10,6 +10,7 @@ Rules that matter to people relying on the data:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -23,13 +24,24 @@ from scrapers.base import SourceConfig
 from scrapers.http import PoliteClient
 from scrapers.records import NotModified, RejectedRecord, SourceError
 from scrapers.registry import get_adapter
-from vacancies.ingest import RunCounts, SourceIngestor, close_expired, close_missing
+from vacancies.db import engine, write_transaction
+from vacancies.ingest import (
+    RunCounts,
+    SourceIngestor,
+    close_expired,
+    close_missing,
+    normalization_fingerprint,
+)
 from vacancies.normalize import resolve_organization
 from vacancies.tables import HarvestRun, Organization, RunStatus, Source, Vacancy, VacancyStatus
 
 log = logging.getLogger(__name__)
 
 MAX_STORED_REJECTIONS = 100
+DETAIL_REFRESH_DAYS = 7
+"""A vacancy whose listing entry stays the same still has its detail page read again
+once in this many days (a deadline extended or a text corrected on the detail page
+only), on a day of its own so the re-reads spread evenly over the week."""
 _ENV_REFERENCE = re.compile(r"^\$\{([A-Z0-9_]+)\}$")
 
 
@@ -81,15 +93,17 @@ async def harvest_source(
     clock: Callable[[], datetime] = utcnow,
 ) -> HarvestResult:
     """Harvest one source and record the run. Never raises for source problems."""
-    source = await Source.objects().where(Source.id == source_id).output(load_json=True).first()
-    if source is None:
-        return HarvestResult(
-            source_id, None, RunStatus.failed, error=f"unknown source {source_id!r}"
-        )
-
-    started = clock()
-    run = HarvestRun(source=source_id, started_at=started, status=RunStatus.running)
-    await run.save()
+    # Bookkeeping in few transactions: on SQLite each statement outside one opens a
+    # connection of its own, which cost small sources more than their records.
+    async with write_transaction():
+        source = await Source.objects().where(Source.id == source_id).output(load_json=True).first()
+        if source is None:
+            return HarvestResult(
+                source_id, None, RunStatus.failed, error=f"unknown source {source_id!r}"
+            )
+        started = clock()
+        run = HarvestRun(source=source_id, started_at=started, status=RunStatus.running)
+        await run.save()
     result = HarvestResult(source_id, run.id, RunStatus.running)
     try:
         await _run(source, client, result, started)
@@ -115,14 +129,19 @@ async def _run(source: Source, client: PoliteClient, result: HarvestResult, now:
 
     try:
         adapter = get_adapter(source.adapter)
+        async with engine().transaction():
+            organization = await _organization_acronym(source)
+            known = await known_listings(source.id, now)
         config = SourceConfig(
             id=source.id,
             adapter=source.adapter,
             base_url=source.base_url,
-            organization=await _organization_acronym(source),
+            organization=organization,
             params=resolve_params(source.params or {}),
             etag=source.etag,
             last_modified=source.last_modified,
+            known=known,
+            listing_salt=normalization_fingerprint().hex(),
         )
     except (KeyError, ParameterError) as exc:
         result.status = RunStatus.failed
@@ -169,16 +188,38 @@ async def _run(source: Source, client: PoliteClient, result: HarvestResult, now:
             "the listing were not closed, since they may be among them"
         )
         return
-    if not seen and await _has_open_vacancies(source.id):
-        result.status = RunStatus.partial
-        result.error = "the listing came back empty; nothing was closed"
-        return
-
-    counts.closed = await close_missing(source.id, seen, now=now)
-    counts.closed += await close_expired(now=now, source_id=source.id)
+    async with write_transaction():
+        if not seen and await _has_open_vacancies(source.id):
+            result.status = RunStatus.partial
+            result.error = "the listing came back empty; nothing was closed"
+            return
+        counts.closed = await close_missing(source.id, seen, now=now)
+        counts.closed += await close_expired(now=now, source_id=source.id)
     result.status = RunStatus.ok
     if first_validators is not None:
         source.etag, source.last_modified = first_validators
+
+
+async def known_listings(source_id: str, now: datetime) -> dict[str, str]:
+    """External id -> stored listing fingerprint of the source's vacancies whose detail
+    need not be read again today: not closed as missing (a vacancy that comes back is
+    read in full) and not due for their periodic re-read (``DETAIL_REFRESH_DAYS``)."""
+    rows = await Vacancy.select(
+        Vacancy.external_id, Vacancy.listing_fingerprint, Vacancy.closed_reason
+    ).where(Vacancy.source == source_id, Vacancy.listing_fingerprint.is_not_null())
+    day = now.date().toordinal()
+    return {
+        row["external_id"]: row["listing_fingerprint"]
+        for row in rows
+        if row["closed_reason"] != "missing" and not detail_due(row["external_id"], day)
+    }
+
+
+def detail_due(external_id: str, day: int) -> bool:
+    """Whether a vacancy's detail is re-read on this day (an ordinal): every vacancy on one
+    day in ``DETAIL_REFRESH_DAYS``, chosen by a stable digest of its id."""
+    digest = hashlib.blake2b(external_id.encode(), digest_size=4).digest()
+    return (int.from_bytes(digest, "big") + day) % DETAIL_REFRESH_DAYS == 0
 
 
 async def _organization_acronym(source: Source) -> str | None:
@@ -199,6 +240,13 @@ async def _has_open_vacancies(source_id: str) -> bool:
 
 
 async def _finish(
+    source: Source, run: HarvestRun, result: HarvestResult, finished: datetime
+) -> None:
+    async with write_transaction():
+        await _record(source, run, result, finished)
+
+
+async def _record(
     source: Source, run: HarvestRun, result: HarvestResult, finished: datetime
 ) -> None:
     counts = result.counts

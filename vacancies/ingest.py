@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -105,6 +105,8 @@ class NormalizedVacancy:
     is_jpo: bool = False
     jpo_sponsors: tuple[str, ...] = ()
     open_to_nationalities: tuple[str, ...] = ()
+    listing_fingerprint: str | None = None
+    """Fingerprint of the listing entry the record was read from (``ListingMemo``)."""
 
     @property
     def title_key(self) -> str:
@@ -271,20 +273,56 @@ class SourceIngestor:
         self._duplicates: DuplicateIndex | None = None
 
     async def ingest_page(self, page: ScrapedPage) -> PageOutcome:
-        counts = RunCounts(fetched=len(page.records) + len(page.rejected))
-        rejections = list(page.rejected)
         records = {record.external_id: record for record in page.records}
-        seen = set(records) | {r.external_id for r in page.rejected if r.external_id}
+        # Listed as before, details not fetched again: seen and unchanged, nothing to do.
+        listed_unchanged = set(page.unchanged) - set(records)
+        counts = RunCounts(
+            fetched=len(records) + len(page.rejected) + len(listed_unchanged),
+            unchanged=len(listed_unchanged),
+        )
+        rejections = list(page.rejected)
+        seen = set(records) | listed_unchanged
+        seen |= {r.external_id for r in page.rejected if r.external_id}
         unidentified = sum(1 for r in page.rejected if not r.external_id)
+        fingerprints = page.listing_fingerprints
 
-        existing = await self._existing(list(records)) if records else {}
+        # One transaction per page: on SQLite every statement outside one opens a new
+        # connection (about 1.7 ms), which dominated pages of ten records.
+        async with write_transaction() as transaction:
+            existing = await self._existing(list(records)) if records else {}
+            new, changed, refingerprinted = self._sort(
+                records, existing, fingerprints, counts, rejections
+            )
+            if new or changed or refingerprinted:
+                await self._store(transaction, new, changed, refingerprinted)
+        counts.rejected = len(rejections)
+        counts.new, counts.updated = len(new), len(changed)
+        return PageOutcome(counts, seen, unidentified, rejections)
+
+    def _sort(
+        self,
+        records: dict[str, ScrapedVacancy],
+        existing: dict[str, dict],
+        fingerprints: dict[str, str],
+        counts: RunCounts,
+        rejections: list[RejectedRecord],
+    ) -> tuple[
+        list[NormalizedVacancy], list[tuple[int, NormalizedVacancy, bool]], list[tuple[int, str]]
+    ]:
+        """New vacancies, changed ones (row id, record, reopen) and unchanged ones whose
+        listing fingerprint is new (row id, fingerprint); unchanged and rejected records
+        are counted and collected on the way."""
         new: list[NormalizedVacancy] = []
         changed: list[tuple[int, NormalizedVacancy, bool]] = []
+        refingerprinted: list[tuple[int, str]] = []
         for external_id, record in records.items():
             row = existing.get(external_id)
             may_reopen = row is not None and _closed_as_missing(row)
+            fingerprint = fingerprints.get(external_id)
             if row is not None and not may_reopen and row["content_hash"] == record_hash(record):
                 counts.unchanged += 1  # the common case: no normalisation, no write
+                if fingerprint and row["listing_fingerprint"] != fingerprint:
+                    refingerprinted.append((row["id"], fingerprint))
                 continue
             try:
                 vacancy = normalize_record(
@@ -296,6 +334,7 @@ class SourceIngestor:
             except RecordRejected as exc:
                 rejections.append(RejectedRecord(external_id=external_id, reason=str(exc)))
                 continue
+            vacancy = replace(vacancy, listing_fingerprint=fingerprint)
             if row is None:
                 new.append(vacancy)
             elif (reopen := may_reopen and not self._expired(vacancy)) or (
@@ -304,12 +343,9 @@ class SourceIngestor:
                 changed.append((row["id"], vacancy, reopen))
             else:
                 counts.unchanged += 1
-        counts.rejected = len(rejections)
-
-        if new or changed:
-            await self._store(new, changed)
-        counts.new, counts.updated = len(new), len(changed)
-        return PageOutcome(counts, seen, unidentified, rejections)
+                if fingerprint and row["listing_fingerprint"] != fingerprint:
+                    refingerprinted.append((row["id"], fingerprint))
+        return new, changed, refingerprinted
 
     async def _existing(self, external_ids: list[str]) -> dict[str, dict]:
         """Stored rows of this source for the given ids, looked up through the unique
@@ -318,7 +354,8 @@ class SourceIngestor:
         scanned the whole table while it had no statistics yet (first large harvest)."""
         if is_postgres():
             sql = (
-                "SELECT v.id, v.external_id, v.content_hash, v.status, v.closed_reason "
+                "SELECT v.id, v.external_id, v.content_hash, v.status, v.closed_reason, "
+                "v.listing_fingerprint "
                 "FROM unnest({}::text[]) AS wanted(external_id) "
                 "JOIN vacancy v ON v.source = {} AND v.external_id = wanted.external_id"
             )
@@ -330,30 +367,39 @@ class SourceIngestor:
                 Vacancy.content_hash,
                 Vacancy.status,
                 Vacancy.closed_reason,
+                Vacancy.listing_fingerprint,
             ).where(Vacancy.source == self.source_id, Vacancy.external_id.is_in(external_ids))
         return {row["external_id"]: row for row in rows}
 
     async def _store(
-        self, new: list[NormalizedVacancy], changed: list[tuple[int, NormalizedVacancy, bool]]
+        self,
+        transaction,
+        new: list[NormalizedVacancy],
+        changed: list[tuple[int, NormalizedVacancy, bool]],
+        refingerprinted: list[tuple[int, str]],
     ) -> None:
+        """Write a page's new and changed vacancies inside ``transaction``."""
         org_ids = await self._organization_ids([*new, *(c[1] for c in changed)])
         duplicates = await self._duplicate_index() if new else None
-        async with write_transaction() as transaction:
-            if new:
-                rows = [self._new_row(r, org_ids, duplicates) for r in new]
-                await bulk_insert(transaction, Vacancy, rows)
-            for row_id, record, reopen in changed:
-                values = self._values(record, org_ids)
-                values[Vacancy.last_seen] = self.now
-                if reopen:
-                    values.update(
-                        {
-                            Vacancy.status: VacancyStatus.open,
-                            Vacancy.closed_at: None,
-                            Vacancy.closed_reason: None,
-                        }
-                    )
-                await Vacancy.update(values).where(Vacancy.id == row_id)
+        for row_id, fingerprint in refingerprinted:
+            await Vacancy.update({Vacancy.listing_fingerprint: fingerprint}).where(
+                Vacancy.id == row_id
+            )
+        if new:
+            rows = [self._new_row(r, org_ids, duplicates) for r in new]
+            await bulk_insert(transaction, Vacancy, rows)
+        for row_id, record, reopen in changed:
+            values = self._values(record, org_ids)
+            values[Vacancy.last_seen] = self.now
+            if reopen:
+                values.update(
+                    {
+                        Vacancy.status: VacancyStatus.open,
+                        Vacancy.closed_at: None,
+                        Vacancy.closed_reason: None,
+                    }
+                )
+            await Vacancy.update(values).where(Vacancy.id == row_id)
 
     def _expired(self, record: NormalizedVacancy) -> bool:
         return record.deadline is not None and record.deadline < self.now
@@ -378,6 +424,7 @@ class SourceIngestor:
             Vacancy.is_jpo: record.is_jpo,
             Vacancy.jpo_sponsors: list(record.jpo_sponsors),
             Vacancy.open_to_nationalities: list(record.open_to_nationalities),
+            Vacancy.listing_fingerprint: record.listing_fingerprint,
         }
 
     def _new_row(

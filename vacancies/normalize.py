@@ -1177,10 +1177,13 @@ _JOB_NUMBERS = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def title_key(title: str) -> str:
     """A title reduced for duplicate detection: accents folded, case ignored, grade
     tokens ("P-3", "NOB"), job numbers ("#136457", "(Req12345)", "Post # 87009") and
-    "Re-advertisement:" prefixes removed, punctuation dropped; word order kept.
+    "Re-advertisement:" prefixes removed, punctuation dropped; word order kept. Cached:
+    every run that stores new vacancies reduces the titles of all open vacancies of the
+    other sources.
 
     >>> title_key("Re-advertisement: Programme Specialist, P-3, Nairobi #136457")
     'programme specialist nairobi'

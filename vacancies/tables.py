@@ -123,6 +123,9 @@ class Vacancy(Table):
     """ISO 3166-1 alpha-2 codes of the donor countries sponsoring the JPO post."""
     open_to_nationalities = JSON(default=[])
     """ISO 3166-1 alpha-2 codes of the only nationalities that may apply ([] = any)."""
+    listing_fingerprint = Varchar(length=64, null=True, default=None)
+    """Digest of the listing entry at the last harvest (scrapers.base.ListingMemo): while
+    it is unchanged, the vacancy's detail page is not fetched again."""
 
     # (source, external_id) is unique: a unique index created in the migrations, since
     # SQLite cannot add a table constraint after creation. On PostgreSQL the migrations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import httpx
@@ -12,7 +13,7 @@ import respx
 from scrapers.base import SourceConfig
 from scrapers.cornerstone import CornerstoneAdapter, closing_date, us_date
 from scrapers.records import RejectedRecord, SourceError
-from tests.recorded_sites import FIXTURES, load_site
+from tests.recorded_sites import FIXTURES, CountingSite, load_site
 
 HOST = "https://worldbankgroup.csod.com"
 POD = "https://us.api.csod.com"
@@ -435,3 +436,54 @@ async def test_a_listing_longer_than_max_pages_raises(make_client, router):
         "cornerstone: source 'worldbank-cornerstone' has more than 2 pages of 1 requisitions; "
         "raise max_pages"
     )
+
+
+# --- listing entries seen before ----------------------------------------------------------
+
+
+DETAIL_REQUEST = r"/JobRequisitions/(\d+)\?"
+"""Group 1: the id whose detail a request asks for."""
+
+
+async def test_a_job_ad_is_not_read_again_while_the_listing_entry_is_unchanged():
+    site = load_site("worldbank-cornerstone")
+    first = CountingSite(site)
+    async with first.client() as client:
+        listed = await harvest(client)
+    fingerprints = {
+        key: value for page in listed for key, value in page.listing_fingerprints.items()
+    }
+    assert fingerprints.keys() == records_of(listed).keys()
+    assert len(first.requests) == 14
+
+    second = CountingSite(site)
+    known = {
+        "38131": fingerprints["38131"],
+        "38108": fingerprints["38108"],
+        "38171": "0" * 32,  # listed otherwise than at the last harvest
+    }
+    async with second.client() as client:
+        pages = await harvest(client, replace(RECORDED, known=known))
+
+    assert [page.unchanged for page in pages] == [["38131", "38108"], []]
+    assert records_of(pages).keys() == fingerprints.keys() - {"38131", "38108"}
+    assert second.matching(DETAIL_REQUEST) == [
+        i for i in first.matching(DETAIL_REQUEST) if i not in ("38131", "38108")
+    ]
+    assert "38171" in second.matching(DETAIL_REQUEST)
+    assert len(second.requests) == len(first.requests) - 2 == 12
+    assert records_of(pages)["38171"].grade
+    assert pages[0].listing_fingerprints == {
+        i: fingerprints[i] for i in fingerprints if i not in ("38131", "38108")
+    }
+    assert [page.rejected for page in pages] == [page.rejected for page in listed]
+
+    # Without details the memo is not used: nothing is skipped, nothing fingerprinted.
+    without = CountingSite(site)
+    source = replace(RECORDED, params={**RECORDED.params, "fetch_details": False}, known=known)
+    async with without.client() as client:
+        pages = await harvest(client, source)
+    assert [page.unchanged for page in pages] == [[], []]
+    assert [page.listing_fingerprints for page in pages] == [{}, {}]
+    assert {"38131", "38108"} <= records_of(pages).keys()
+    assert without.matching(DETAIL_REQUEST) == []

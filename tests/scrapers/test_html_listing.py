@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import httpx
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from scrapers.base import SourceConfig
-from scrapers.html_listing import HtmlListingAdapter
+from scrapers.html_listing import HtmlListingAdapter, item_entry
 from scrapers.records import SourceError
-from tests.recorded_sites import FIXTURES, load_site, shipped_config
+from tests.recorded_sites import FIXTURES, CountingSite, load_site, shipped_config
 
 SITE_DIR = FIXTURES / "html_listing"
 
@@ -180,3 +182,85 @@ async def test_an_id_regex_that_does_not_match_rejects_the_record(make_client):
 
     assert pages[0].records == []
     assert [r.reason for r in pages[0].rejected] == ["missing id", "missing id"]
+
+
+# --- listing entries seen before ----------------------------------------------------------
+
+
+DETAIL_REQUEST = r"/current-vacancies/([\w-]+)\?"
+"""Group 1: the vacancy slug whose detail page a request asks for."""
+SAME = ["chief-climate-finance-officer-pecg1", "country-economist-rdgw0"]
+CHANGED = "team-assistant-pifd2"
+
+
+async def harvest_counted(site: CountingSite, source: SourceConfig) -> list:
+    async with site.client() as client:
+        return [page async for page in HtmlListingAdapter().pages(source, client)]
+
+
+DETAIL_REQUEST = r"/current-vacancies/([\w-]+)\?"
+"""Group 1: the id whose detail a request asks for."""
+
+
+async def test_a_detail_page_is_not_read_again_while_the_listing_entry_is_unchanged():
+    site = load_site("afdb-html")
+    first = CountingSite(site)
+    listed = await harvest_counted(first, shipped_config("afdb-html"))
+    fingerprints = {
+        key: value for page in listed for key, value in page.listing_fingerprints.items()
+    }
+    assert fingerprints.keys() == records(listed).keys()
+    assert len(first.requests) == 8
+
+    second = CountingSite(site)
+    known = {**{i: fingerprints[i] for i in SAME}, CHANGED: "0" * 32}
+    pages = await harvest_counted(second, replace(shipped_config("afdb-html"), known=known))
+
+    assert [page.unchanged for page in pages] == [SAME, []]
+    assert records(pages).keys() == fingerprints.keys() - set(SAME)
+    assert second.matching(DETAIL_REQUEST) == [
+        i for i in first.matching(DETAIL_REQUEST) if i not in SAME
+    ]
+    assert CHANGED in second.matching(DETAIL_REQUEST)
+    assert len(second.requests) == len(first.requests) - 2 == 6
+    assert records(pages)[CHANGED].description_html
+    assert pages[1].listing_fingerprints == {CHANGED: fingerprints[CHANGED]}
+    assert [page.rejected for page in pages] == [page.rejected for page in listed]
+
+    # Without details the memo is not used: nothing is skipped, nothing fingerprinted.
+    pages = await harvest_counted(
+        CountingSite(site), replace(shipped_config("afdb-html", fetch_details=False), known=known)
+    )
+    assert [page.unchanged for page in pages] == [[], []]
+    assert [page.listing_fingerprints for page in pages] == [{}, {}]
+    assert set(SAME) <= records(pages).keys()
+
+
+async def test_a_listing_that_needs_no_detail_page_never_skips():
+    # AIIB's rows hold every field: there is no detail request to save, so ``known`` is
+    # not consulted and every vacancy comes back as a record.
+    site = CountingSite(load_site("aiib-html"))
+    plain = await harvest_counted(site, shipped_config("aiib-html"))
+    ids = list(records(plain))
+    pages = await harvest_counted(
+        site, replace(shipped_config("aiib-html"), known=dict.fromkeys(ids, "0" * 32))
+    )
+    assert [list(records([page])) for page in pages] == [ids]
+    assert [(page.unchanged, page.listing_fingerprints) for page in pages] == [([], {})]
+    assert len(site.requests) == 2
+
+
+def test_an_item_entry_leaves_out_position_classes_and_session_ids():
+    def entry(classes: str, href: str):
+        html = (
+            f'<div class="views-row {classes}"><a href="{href}">Country Economist</a>'
+            '<span class="field-content">PL4</span></div>'
+        )
+        return item_entry(LexborHTMLParser(html).css_first("div"))
+
+    plain = entry("views-row-1 views-row-odd", "/current-vacancies/country-economist-rdgw0")
+    assert entry("views-row-2 views-row-even", "/current-vacancies/country-economist-rdgw0") == (
+        plain
+    )
+    assert entry("", "/current-vacancies/country-economist-rdgw0;jsessionid=A1B2") == plain
+    assert entry("", "/current-vacancies/country-economist-rdgw1") != plain

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,9 +12,15 @@ import pytest
 import respx
 
 from scrapers.base import SourceConfig
-from scrapers.oracle_recruiting import OracleRecruitingAdapter, closing_deadline, listing_query
+from scrapers.http import PoliteClient
+from scrapers.oracle_recruiting import (
+    OracleRecruitingAdapter,
+    closing_deadline,
+    listing_entry,
+    listing_query,
+)
 from scrapers.records import RejectedRecord, SourceError
-from tests.recorded_sites import load_site
+from tests.recorded_sites import CountingSite, load_site
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "oracle_recruiting"
 UNDP_HOST = "https://estm.fa.em2.oraclecloud.com"
@@ -239,7 +246,6 @@ async def test_a_detail_for_another_posting_is_rejected(router):
 
 
 def make_polite(router):
-    from scrapers.http import PoliteClient
 
     return PoliteClient(
         transport=httpx.MockTransport(router.async_handler), delay=0, obey_robots=False
@@ -430,3 +436,55 @@ def test_closing_days_mean_through_that_day():
     assert closing_deadline("04 Dec 2026") == datetime(2026, 12, 4, 23, 59, 59)
     assert closing_deadline("soon") is None
     assert closing_deadline(None) is None
+
+
+# --- listing entries seen before ----------------------------------------------------------
+
+
+DETAIL_REQUEST = r'recruitingCEJobRequisitionDetails\?.*ById;Id="(\d+)"'
+"""Group 1: the id whose detail a request asks for."""
+
+
+async def test_a_detail_is_not_read_again_while_the_listing_entry_is_unchanged():
+    first = CountingSite(load_site("undp-oracle"))
+    async with first.client() as client:
+        pages = await harvest(client, UNDP)
+    fingerprints = {
+        key: value for page in pages for key, value in page.listing_fingerprints.items()
+    }
+    assert fingerprints.keys() == records(pages).keys()
+    assert len(first.requests) == 13
+
+    second = CountingSite(load_site("undp-oracle"))
+    known = {
+        "27811": fingerprints["27811"],
+        "27802": fingerprints["27802"],
+        "27777": "0" * 32,  # listed otherwise than at the last harvest
+    }
+    async with second.client() as client:
+        pages = await harvest(client, replace(UNDP, known=known))
+
+    assert [page.unchanged for page in pages] == [["27811", "27802"], []]
+    assert records(pages).keys() == fingerprints.keys() - {"27811", "27802"}
+    assert [
+        i for i in first.matching(DETAIL_REQUEST) if i not in ("27811", "27802")
+    ] == second.matching(DETAIL_REQUEST)
+    assert "27777" in second.matching(DETAIL_REQUEST)
+    assert len(second.requests) == len(first.requests) - 2 == 11
+    assert records(pages)["27777"].description_html
+    assert pages[1].listing_fingerprints == {"27777": fingerprints["27777"]}
+    assert [r.external_id for page in pages for r in page.rejected] == ["27788", "27774"]
+
+    # Without details the memo is not used: nothing is skipped, nothing fingerprinted.
+    async with load_site("undp-oracle").client() as client:
+        pages = await harvest(client, replace(with_params(UNDP, fetch_details=False), known=known))
+    assert [page.unchanged for page in pages] == [[], []]
+    assert [page.listing_fingerprints for page in pages] == [{}, {}]
+    assert {"27811", "27802"} <= records(pages).keys()
+
+
+def test_the_listing_entry_leaves_out_what_changes_by_itself():
+    item = {"Id": "1", "Title": "Analyst", "PostedDate": "2026-11-18", "Relevancy": 0.4}
+    moved = {**item, "Relevancy": 0.9, "Distance": 12, "TrendingFlag": True}
+    assert listing_entry(item) == listing_entry(moved)
+    assert listing_entry(item) != listing_entry({**item, "Title": "Senior Analyst"})

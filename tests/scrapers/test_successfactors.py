@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import httpx
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
+from scrapers.base import SourceConfig
 from scrapers.records import SourceError
-from scrapers.successfactors import SuccessFactorsAdapter
-from tests.recorded_sites import FIXTURES, load_site, shipped_config
+from scrapers.successfactors import SuccessFactorsAdapter, row_entry
+from tests.recorded_sites import FIXTURES, CountingSite, load_site, shipped_config
 
 SITE_DIR = FIXTURES / "successfactors"
 
@@ -213,3 +216,79 @@ async def test_html_instead_of_the_feed_is_named(make_client):
 async def test_a_search_that_ignores_startrow_is_caught(make_client):
     with pytest.raises(SourceError, match="paging by startrow no longer works"):
         await run(make_client, serving(listing_page()), fetch_details=False)
+
+
+# --- listing entries seen before ----------------------------------------------------------
+
+
+DETAIL_REQUEST = r"^/job/[^?]*/(\d+)/\?"
+"""Group 1: the job id whose job page a request asks for."""
+
+
+async def harvest_counted(site: CountingSite, source: SourceConfig) -> list:
+    async with site.client() as client:
+        return [page async for page in SuccessFactorsAdapter().pages(source, client)]
+
+
+@pytest.mark.parametrize(
+    ("source_id", "same", "changed", "requests"),
+    [
+        # CSB search rows: two pages; the changed job is on the second.
+        ("ilo-successfactors", ["1287450101", "1287450249"], "1287451063", 29),
+        # The RSS job feed: one page.
+        ("unesco-successfactors", ["1301220", "1301242"], "1301275", 7),
+    ],
+)
+async def test_a_job_page_is_not_read_again_while_the_listing_entry_is_unchanged(
+    source_id, same, changed, requests
+):
+    site = load_site(source_id)
+    first = CountingSite(site)
+    listed = await harvest_counted(first, shipped_config(source_id))
+    fingerprints = {
+        key: value for page in listed for key, value in page.listing_fingerprints.items()
+    }
+    assert fingerprints.keys() == records(listed).keys()
+    assert len(first.requests) == requests
+
+    second = CountingSite(site)
+    known = {**{i: fingerprints[i] for i in same}, changed: "0" * 32}
+    pages = await harvest_counted(second, replace(shipped_config(source_id), known=known))
+
+    assert pages[0].unchanged == same
+    assert all(page.unchanged == [] for page in pages[1:])
+    assert records(pages).keys() == fingerprints.keys() - set(same)
+    assert second.matching(DETAIL_REQUEST) == [
+        i for i in first.matching(DETAIL_REQUEST) if i not in same
+    ]
+    assert changed in second.matching(DETAIL_REQUEST)
+    assert len(second.requests) == requests - 2
+    assert records(pages)[changed].description_html
+    assert pages[-1].listing_fingerprints[changed] == fingerprints[changed]
+    assert [page.rejected for page in pages] == [page.rejected for page in listed]
+
+    # Without details the memo is not used: nothing is skipped, nothing fingerprinted.
+    pages = await harvest_counted(
+        CountingSite(site), replace(shipped_config(source_id, fetch_details=False), known=known)
+    )
+    assert all(page.unchanged == [] and page.listing_fingerprints == {} for page in pages)
+    assert set(same) <= records(pages).keys()
+
+
+def test_a_row_entry_leaves_out_position_classes_and_session_ids():
+    def row(attributes: str, href: str) -> str:
+        return (
+            f'<table><tr class="data-row {attributes}"><td><a class="jobTitle-link" '
+            f'href="{href}">Statistician</a></td><td><span class="jobDate">Nov 20, 2026</span>'
+            "</td></tr></table>"
+        )
+
+    def entry(html: str):
+        return row_entry(LexborHTMLParser(html).css_first("tr"))
+
+    plain = entry(row("odd", "/job/Geneva-Statistician/1287450286/"))
+    assert entry(row("even", "/job/Geneva-Statistician/1287450286/;jsessionid=AB12")) == plain
+    assert entry(row("odd", "/job/Geneva-Statistician/1287450286/?sid=99&x=1")) == entry(
+        row("odd", "/job/Geneva-Statistician/1287450286/?x=1")
+    )
+    assert entry(row("odd", "/job/Geneva-Statistician/1287450287/")) != plain

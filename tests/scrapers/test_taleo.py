@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from scrapers.base import SourceConfig, parse_params
 from scrapers.http import PoliteClient
 from scrapers.records import RejectedRecord, SourceError
 from scrapers.taleo import TaleoAdapter, TaleoParams, fill_list_values, request_body, taleo_date
-from tests.recorded_sites import load_site
+from tests.recorded_sites import CountingSite, load_site
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "taleo"
 WHO_HOST = "https://careers.who.int"
@@ -504,3 +505,48 @@ def test_taleo_dates():
     assert taleo_date("03-Jun-2026, 11:59:00 PM") == datetime(2026, 6, 3, 23, 59, tzinfo=UTC)
     assert taleo_date("Ongoing") is None
     assert taleo_date(None) is None
+
+
+# --- listing entries seen before ----------------------------------------------------------
+
+
+DETAIL_REQUEST = r"jobdetail\.ftl\?job=(\w+)"
+"""Group 1: the id whose detail a request asks for."""
+
+
+async def test_a_detail_is_not_read_again_while_the_listing_entry_is_unchanged():
+    first = CountingSite(load_site("who-taleo"))
+    async with first.client() as client:
+        pages = await harvest(client, WHO)
+    fingerprints = {
+        key: value for page in pages for key, value in page.listing_fingerprints.items()
+    }
+    assert fingerprints.keys() == records(pages).keys()
+    assert len(first.requests) == 9
+
+    second = CountingSite(load_site("who-taleo"))
+    known = {
+        "2608412": fingerprints["2608412"],
+        "2608377": fingerprints["2608377"],
+        "2608330": "0" * 32,  # listed otherwise than at the last harvest
+    }
+    async with second.client() as client:
+        pages = await harvest(client, replace(WHO, known=known))
+
+    assert [page.unchanged for page in pages] == [["2608412", "2608377"], []]
+    assert records(pages).keys() == fingerprints.keys() - {"2608412", "2608377"}
+    assert second.matching(DETAIL_REQUEST) == [
+        i for i in first.matching(DETAIL_REQUEST) if i not in ("2608412", "2608377")
+    ]
+    assert "2608330" in second.matching(DETAIL_REQUEST)
+    assert len(second.requests) == len(first.requests) - 2 == 7
+    assert records(pages)["2608330"].description_html
+    assert pages[1].listing_fingerprints == {i: fingerprints[i] for i in ("2608330", "2608302")}
+    assert [r.external_id for page in pages for r in page.rejected] == ["2608350"]
+
+    # Without details the memo is not used: nothing is skipped, nothing fingerprinted.
+    async with load_site("who-taleo").client() as client:
+        pages = await harvest(client, replace(with_params(WHO, fetch_details=False), known=known))
+    assert [page.unchanged for page in pages] == [[], []]
+    assert [page.listing_fingerprints for page in pages] == [{}, {}]
+    assert {"2608412", "2608377"} <= records(pages).keys()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import httpx
@@ -12,7 +13,7 @@ import respx
 from scrapers.base import SourceConfig
 from scrapers.records import RejectedRecord, ScrapedVacancy, SourceError
 from scrapers.un_careers import UnCareersAdapter
-from tests.recorded_sites import load_site
+from tests.recorded_sites import CountingSite, load_site
 
 SITE = "https://careers.un.org"
 LISTING = f"{SITE}/api/public/opening/jo/list/filteredV2/en"
@@ -359,3 +360,48 @@ async def test_odd_items_are_rejected_without_crashing(make_client, router):
     assert legal.duty_station is None
     assert legal.posted_at is None
     assert legal.extra["unparsed_dates"] == {"startDate": "soon"}
+
+
+# --- listing entries seen before ----------------------------------------------------------
+
+
+async def test_a_detail_is_not_read_again_while_the_listing_entry_is_unchanged():
+    first = CountingSite(load_site("un-careers"))
+    pages = await harvest(first.client())
+    fingerprints = {
+        key: value for page in pages for key, value in page.listing_fingerprints.items()
+    }
+    # Only an opening whose listing lacks description or deadline has a detail to save.
+    assert fingerprints.keys() == {"268318"}
+    assert first.requests.count("/api/public/opening/joV2/268318/en?") == 1
+    assert len(first.requests) == 4
+
+    # Listed as before: no detail, no record, counted unchanged. An opening complete in
+    # the listing is never skipped, whatever ``known`` says of it.
+    same = CountingSite(load_site("un-careers"))
+    known = {"268318": fingerprints["268318"], "268412": "0" * 32}
+    pages = await harvest(same.client(), replace(SOURCE, known=known))
+    assert [page.unchanged for page in pages] == [[], ["268318"]]
+    assert [page.listing_fingerprints for page in pages] == [{}, {}]
+    assert "268318" not in records(pages)
+    assert "268412" in records(pages)
+    assert len(records(pages)) == 11
+    assert same.requests == [r for r in first.requests if "/joV2/268318/" not in r]
+    assert len(same.requests) == 3
+
+    # A changed entry (another fingerprint stored) is read in full again.
+    changed = CountingSite(load_site("un-careers"))
+    pages = await harvest(changed.client(), replace(SOURCE, known={"268318": "0" * 32}))
+    assert [page.unchanged for page in pages] == [[], []]
+    assert records(pages)["268318"].description_html
+    assert pages[1].listing_fingerprints == {"268318": fingerprints["268318"]}
+    assert changed.requests == first.requests
+
+    # Without details the memo is not used: nothing is skipped, nothing fingerprinted.
+    known = {"268318": fingerprints["268318"]}
+    pages = await harvest(
+        load_site("un-careers").client(), replace(source_with(fetch_details=False), known=known)
+    )
+    assert [page.unchanged for page in pages] == [[], []]
+    assert [page.listing_fingerprints for page in pages] == [{}, {}]
+    assert "268318" in records(pages)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 import httpx
@@ -12,7 +13,7 @@ import respx
 from scrapers.base import SourceConfig
 from scrapers.records import RejectedRecord, ScrapedVacancy, SourceError
 from scrapers.unv import UnvAdapter
-from tests.recorded_sites import load_site
+from tests.recorded_sites import CountingSite, load_site
 
 SITE = "https://app.unv.org"
 SEARCH = f"{SITE}/api/doa/doa/SearchDoaAsyncByAzureCognitive"
@@ -362,3 +363,49 @@ async def test_odd_items_are_rejected_without_crashing(make_client, router):
         "host_entity": "UNFPA",
         "unparsed_dates": {"publishDate": "yesterday"},
     }
+
+
+# --- listing entries seen before ----------------------------------------------------------
+
+
+async def test_a_detail_is_not_read_again_while_the_listing_entry_is_unchanged():
+    first = CountingSite(load_site("unv"))
+    pages = await harvest(first.client())
+    fingerprints = {
+        key: value for page in pages for key, value in page.listing_fingerprints.items()
+    }
+    assert fingerprints.keys() == records(pages).keys()
+    assert len(first.requests) == 14
+
+    second = CountingSite(load_site("unv"))
+    known = {
+        "1010421": fingerprints["1010421"],
+        "1010392": fingerprints["1010392"],
+        "1010315": "0" * 32,  # listed otherwise than at the last harvest
+    }
+    pages = await harvest(second.client(), replace(SOURCE, known=known))
+
+    assert [page.unchanged for page in pages] == [["1010421", "1010392"], []]
+    assert records(pages).keys() == fingerprints.keys() - {"1010421", "1010392"}
+    assert set(first.requests) - set(second.requests) == {
+        "/api/doa/doa/1010421?",
+        "/api/doa/doa/1010392?",
+    }
+    assert len(second.requests) == len(first.requests) - 2 == 12
+    assert "/api/doa/doa/1010315?" in second.requests
+    assert records(pages)["1010315"].grade
+    assert pages[1].listing_fingerprints == {"1010315": fingerprints["1010315"]}
+    # Rejections are unaffected (their ids have no fingerprint to match).
+    assert [r.external_id for page in pages for r in page.rejected] == [
+        "1010398",
+        "1010331",
+        "1010327",
+    ]
+
+    # Without details the memo is not used: nothing is skipped, nothing fingerprinted.
+    pages = await harvest(
+        load_site("unv").client(), replace(source_with(fetch_details=False), known=known)
+    )
+    assert [page.unchanged for page in pages] == [[], []]
+    assert [page.listing_fingerprints for page in pages] == [{}, {}]
+    assert {"1010421", "1010392"} <= records(pages).keys()
