@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 import click
@@ -203,6 +204,7 @@ def harvest(source_ids: tuple[str, ...], as_json: bool) -> None:
 
 @run_async
 async def _harvest(source_ids: list[str], *, quiet: bool) -> list:
+    from vacancies.analysis import analyse_pending
     from vacancies.harvest import client_from_settings, enabled_source_ids, harvest_locked
     from vacancies.tables import Source
 
@@ -224,7 +226,189 @@ async def _harvest(source_ids: list[str], *, quiet: bool) -> list:
             if not quiet:
                 _print_progress(result)
             results.append(result)
+    analysis = await analyse_pending(source_ids=source_ids)
+    if not quiet:
+        _print_analysis(analysis)
     return results
+
+
+def _print_analysis(result) -> None:
+    console.print(
+        f"requirements analysed for {result.analysed} vacancies in {result.seconds:.1f}s"
+        + (
+            f" ({result.skipped} changed meanwhile, left for the next run)"
+            if result.skipped
+            else ""
+        )
+    )
+
+
+# --- vacancy understanding --------------------------------------------------------------
+
+
+@main.command()
+@click.argument("source_ids", nargs=-1)
+@click.option("--limit", type=click.IntRange(1), help="at most this many vacancies")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable summary")
+@run_async
+async def analyse(source_ids: tuple[str, ...], limit: int | None, as_json: bool) -> None:
+    """Read the requirements of stored vacancies (of SOURCE_IDS, or all) that have none yet
+    or were read by an older pipeline. Harvests do this for what they stored; run it after
+    changing the taxonomy or installing a model."""
+    from vacancies.analysis import analyse_pending
+
+    result = await analyse_pending(source_ids=list(source_ids) or None, limit=limit)
+    if as_json:
+        _print_json(result.as_dict())
+    else:
+        _print_analysis(result)
+
+
+MAX_EXTRACT_BYTES = 2 * 1024 * 1024
+"""``portal extract`` reads at most this much; the pipeline reads less still."""
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+@click.option(
+    "--lang",
+    type=click.Choice(["auto", "en", "nb"]),
+    default="auto",
+    show_default=True,
+    help="language of the text (auto: Norwegian or English, guessed)",
+)
+@click.option("--title", help="the vacancy's title, read for JPO facts")
+@click.option("--json", "as_json", is_flag=True, help="the Requirements as JSON")
+def extract(file: str, lang: str, title: str | None, as_json: bool) -> None:
+    """Requirements of one vacancy text (plain text or HTML) in FILE, or standard input
+    with -: languages, education, experience, grade and contract mentions, JPO facts,
+    skills, job families and SDG themes, each with the words it was read from."""
+    from vacancies.analysis import guess_language, use_settings
+    from vacancies.nlp import extract as extract_requirements
+    from vacancies.nlp import prepare_text
+    from vacancies.nlp.pipeline import ModelNotInstalledError
+
+    if file == "-":
+        raw = sys.stdin.buffer.read(MAX_EXTRACT_BYTES)
+    else:
+        try:
+            with open(file, "rb") as handle:
+                raw = handle.read(MAX_EXTRACT_BYTES)
+        except OSError as exc:
+            raise click.ClickException(f"cannot read {file}: {exc.strerror}") from exc
+    text = raw.decode("utf-8", errors="replace")
+    if lang == "auto":
+        lang = guess_language(prepare_text(text))
+    try:
+        use_settings()
+        requirements = extract_requirements(text, lang, title=title)
+    except ModelNotInstalledError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(requirements.model_dump_json(indent=2))
+        return
+    _print_requirements(requirements)
+
+
+def _quote(evidence) -> str:
+    return "“" + " ".join(evidence.text.split()) + "”"
+
+
+def _print_requirements(r) -> None:
+    table = Table("what", "read as", "evidence", show_lines=False)
+    for item in r.languages:
+        level = f", {item.level}" if item.level else ""
+        table.add_row(
+            "language", f"{item.name} ({item.code}): {item.need}{level}", _quote(item.evidence)
+        )
+    for item in r.education:
+        fields = f" in {', '.join(item.fields)}" if item.fields else ""
+        table.add_row("education", f"{item.level}{fields}", _quote(item.evidence))
+    if r.in_lieu:
+        table.add_row(
+            "in lieu",
+            f"{r.in_lieu.level} + {r.in_lieu.extra_years} more years",
+            _quote(r.in_lieu.evidence),
+        )
+    for item in r.experience:
+        extra = ", ".join(x for x in (item.field, item.scope) if x)
+        table.add_row(
+            "experience",
+            f"{item.min_years}+ years" + (f" ({extra})" if extra else ""),
+            _quote(item.evidence),
+        )
+    for item in r.mentions:
+        table.add_row(item.kind, item.value, _quote(item.evidence))
+    if r.jpo.is_jpo:
+        said = "; ".join(
+            part
+            for part in (
+                "JPO post",
+                f"sponsored by {', '.join(r.jpo.sponsors)}" if r.jpo.sponsors else "",
+                f"open to {', '.join(r.jpo.nationalities)} only" if r.jpo.nationalities else "",
+            )
+            if part
+        )
+        table.add_row("JPO", said, _quote(r.jpo.evidence[0]) if r.jpo.evidence else "")
+    for item in r.skills:
+        table.add_row("skill", f"{item.label} [{item.family}]", _quote(item.evidence[0]))
+    for item in r.sdgs:
+        table.add_row("SDG", f"{item.goal}. {item.label}", _quote(item.evidence[0]))
+    out.print(table)
+    years = r.experience_min_years
+    summary = [
+        f"minimum education: {r.education_min or 'not stated'}",
+        f"minimum experience: {'not stated' if years is None else f'{years} years'}",
+    ]
+    if r.job_families:
+        summary.append("job families: " + ", ".join(f.label for f in r.job_families[:3]))
+    if r.truncated:
+        summary.append("the text was cut: only its beginning was read")
+    out.print("\n".join(summary))
+
+
+@main.group()
+def taxonomy() -> None:
+    """The skills taxonomy the requirement reader matches."""
+
+
+@taxonomy.command("import-esco")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="where to write the imported skills (default: PORTAL_TAXONOMY_DIR/esco_skills.toml)",
+)
+@click.option("--json", "as_json", is_flag=True, help="machine-readable summary")
+def taxonomy_import_esco(path: Path, out: Path | None, as_json: bool) -> None:
+    """Import the official ESCO skills CSV (skills_en.csv from the ESCO portal): skills
+    matching a shipped one add their labels to it, the others join as new skills. The
+    result is read with the shipped taxonomy from then on; run `portal analyse` after."""
+    from vacancies.taxonomy import TaxonomyError, import_esco
+
+    target = out or get_settings().taxonomy_dir / "esco_skills.toml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        result = import_esco(path, target)
+    except (TaxonomyError, OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _print_json(
+            {
+                "imported": result.imported,
+                "merged": result.merged,
+                "skipped": result.skipped,
+                "problems": list(result.problems),
+                "path": str(result.path),
+            }
+        )
+        return
+    console.print(
+        f"ESCO skills: {result.imported} imported, {result.merged} merged into shipped "
+        f"skills, {result.skipped} skipped; written to {result.path}"
+    )
+    for problem in result.problems:
+        console.print(f"  [yellow]{problem}[/yellow]")
 
 
 def _print_progress(result) -> None:
@@ -336,9 +520,13 @@ async def vacancies_list(
 @run_async
 async def demo(as_json: bool) -> None:
     """Load recorded sample feeds (no internet needed), labelled as sample data."""
+    from vacancies.analysis import analyse_pending
     from vacancies.demo import load_demo
 
     results = await load_demo()
+    analysis = await analyse_pending(source_ids=[r.source_id for r in results])
+    if not as_json:
+        _print_analysis(analysis)
     if as_json:
         _print_json(
             [

@@ -35,9 +35,26 @@ class Settings(BaseSettings):
     http_max_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     http_max_retries: int = Field(default=3, ge=0)
 
+    # Vacancy understanding (vacancies.nlp)
+    nlp_model: str | None = Field(
+        default=None,
+        description="an installed spaCy package (e.g. en_core_web_md) to read English "
+        "vacancies with instead of the blank pipeline; empty: blank en",
+    )
+    taxonomy_dir: Path = Field(
+        default=Path("var/taxonomy"),
+        description="skills imported by `portal taxonomy import-esco`: every *.toml here "
+        "joins the shipped taxonomy",
+    )
+
     # Scheduler
     scheduler_misfire_grace_seconds: int = Field(default=900, ge=1)
     housekeeping_cron: str = "17 * * * *"
+    analysis_cron: str = Field(
+        default="*/10 * * * *",
+        description="when the scheduler analyses vacancies whose requirements are missing "
+        "or were made by an older pipeline",
+    )
     scheduler_shutdown_grace_seconds: float = Field(default=120.0, ge=0)
     lock_ttl_seconds: int = Field(default=3 * 3600, ge=60)
 

@@ -13,6 +13,7 @@ import logging
 from candidates import accounts, sessions, throttling
 from candidates.privacy import purge_inactive_accounts
 from scrapers.http import PoliteClient
+from vacancies.analysis import analyse_pending
 from vacancies.harvest import client_from_settings, harvest_locked, utcnow
 from vacancies.ingest import close_expired
 
@@ -56,10 +57,22 @@ async def harvest_job(source_id: str, lock_ttl_seconds: int = 3 * 3600) -> None:
             result = await harvest_locked(source_id, client, lock_ttl_seconds=lock_ttl_seconds)
     if result.skipped:
         log.info("harvest %s skipped: %s", source_id, result.error)
-    elif result.failed:
+        return
+    if result.failed:
         log.warning("harvest %s %s: %s", source_id, result.status.value, result.error)
     else:
         log.info("harvest %s %s: %s", source_id, result.status.value, result.counts.as_dict())
+    if result.counts.new or result.counts.updated:
+        analysis = await analyse_pending(source_ids=[source_id])
+        log.info("requirements of %s: %s", source_id, analysis.as_dict())
+
+
+@_track
+async def analyse_job() -> None:
+    """Requirements for vacancies still without (a harvest job that stopped, an analysis
+    that failed) or read by an older pipeline (a new release, an ESCO import)."""
+    analysis = await analyse_pending()
+    log.info("requirements analysis: %s", analysis.as_dict())
 
 
 @_track

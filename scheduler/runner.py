@@ -34,9 +34,9 @@ class JobSpec:
 
 
 def declared_jobs(specs: list[SourceSpec], settings: Settings) -> list[JobSpec]:
-    """One harvest job per enabled source, plus housekeeping (closing vacancies past
-    their deadline, purging expired sessions, login failures and tokens) and the
-    inactive-account purge."""
+    """One harvest job per enabled source, the requirements analysis, housekeeping
+    (closing vacancies past their deadline, purging expired sessions, login failures and
+    tokens) and the inactive-account purge."""
     jobs = [
         JobSpec(
             id=f"harvest:{spec.id}",
@@ -47,6 +47,9 @@ def declared_jobs(specs: list[SourceSpec], settings: Settings) -> list[JobSpec]:
         for spec in specs
         if spec.enabled
     ]
+    jobs.append(
+        JobSpec(id="analyse", func="scheduler.jobs:analyse_job", cron=settings.analysis_cron)
+    )
     jobs.append(
         JobSpec(
             id="close-expired",

@@ -391,6 +391,9 @@ class SourceIngestor:
         for row_id, record, reopen in changed:
             values = self._values(record, org_ids)
             values[Vacancy.last_seen] = self.now
+            # New content, new analysis (vacancies.analysis fills it in again).
+            values[Vacancy.requirements] = None
+            values[Vacancy.requirements_version] = None
             if reopen:
                 values.update(
                     {

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
+from vacancies.nlp.models import Requirements
 from vacancies.normalize import Category, load_organizations, parse_grade
 from vacancies.regions import regions
 from vacancies.tables import OrganizationKind, RunStatus, VacancyStatus
@@ -172,6 +173,12 @@ class VacancyDetail(VacancyOut):
     extra: dict[str, Any]
     closed_reason: str | None
     duplicates: list[int] = Field(description="ids of copies of this posting on other sources")
+    requirements: Requirements | None = Field(
+        default=None,
+        description="what the post asks for, read from the description by the portal's "
+        "spaCy pipeline; every evidence span indexes `description`. Null until read (a new "
+        "or changed vacancy is read within minutes of its harvest)",
+    )
 
 
 class VacancyPage(BaseModel):

@@ -11,13 +11,15 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import get_args
+from typing import Any, get_args
 
 from piccolo.columns.combination import And, WhereRaw
 from piccolo.query.functions.aggregate import Count, Max
 from piccolo.querystring import QueryString
+from pydantic import ValidationError
 
 from vacancies.db import is_postgres, ranked_text_plan
+from vacancies.nlp.models import Requirements
 from vacancies.normalize import Category
 from vacancies.regions import areas_of, countries_in, regions
 from vacancies.schemas import (
@@ -337,7 +339,11 @@ async def catalogue_version() -> int | None:
 async def get_vacancy(vacancy_id: int) -> VacancyDetail | None:
     row = (
         await Vacancy.select(
-            *_LIST_COLUMNS, Vacancy.description, Vacancy.extra, Vacancy.closed_reason
+            *_LIST_COLUMNS,
+            Vacancy.description,
+            Vacancy.extra,
+            Vacancy.closed_reason,
+            Vacancy.requirements,
         )
         .where(Vacancy.id == vacancy_id)
         .output(load_json=True)
@@ -353,7 +359,19 @@ async def get_vacancy(vacancy_id: int) -> VacancyDetail | None:
         extra=row["extra"] or {},
         closed_reason=row["closed_reason"],
         duplicates=[d["id"] for d in duplicates],
+        requirements=_requirements(row["requirements"]),
     )
+
+
+def _requirements(data: Any) -> Requirements | None:
+    """The stored analysis, or ``None`` if there is none or it no longer fits the model
+    (a release changed it: the next analysis run replaces it)."""
+    if not data:
+        return None
+    try:
+        return Requirements.model_validate(data)
+    except ValidationError:
+        return None
 
 
 def _run_out(row: dict) -> HarvestRunOut:

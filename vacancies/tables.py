@@ -111,6 +111,11 @@ class Vacancy(Table):
     description = Text(default="")
     extra = JSON(default={})
     requirements = JSON(null=True, default=None)
+    """What the post asks for (vacancies.nlp.Requirements as JSON, with evidence spans
+    into ``description``); NULL until analysed, and again whenever the content changes."""
+    requirements_version = Varchar(length=100, null=True, default=None, index=True)
+    """``Requirements.version`` of the stored analysis: pipeline code and taxonomy data.
+    A different version than the running pipeline's means the analysis is due again."""
     content_hash = Varchar(length=64)
     status = Varchar(length=16, choices=VacancyStatus, default=VacancyStatus.open, index=True)
     first_seen = Timestamptz()

@@ -22,6 +22,7 @@ from portal.cache import SearchCache
 from portal.clock import request_time
 from portal.web.feeds import atom_feed, rss_feed
 from portal.web.i18n import current_locale
+from portal.web.requirements import requirements_view
 from portal.web.search_params import parse_search
 from portal.web.setup import (
     apply_locale,
@@ -162,6 +163,7 @@ class VacancyPages(PageController):
             request,
             "pages/vacancy.html",
             v=vacancy,
+            req=requirements_view(vacancy.description, vacancy.requirements),
             grade_guide=explain_grade(vacancy.grade, vacancy.category, current_locale()),
             now=now,
             active="vacancies",

@@ -57,3 +57,34 @@ async def test_jpo_posts_are_found_by_their_filter_and_say_who_may_apply(visit: 
     await expect(badges).to_contain_text("Kun for norske statsborgere")
     await visit.check_accessibility()
     await visit.screenshot("vacancy-jpo")
+
+
+async def test_what_the_post_asks_for_links_each_line_to_its_words(visit: Visit):
+    found = await visit.api("/api/vacancies", q="WASH Knowledge Management")
+    intern = next(item for item in found["items"] if item["title"].startswith("National Intern"))
+    detail = await visit.api(f"/api/vacancies/{intern['id']}")
+    asked = detail["requirements"]
+    assert [skill["label"] for skill in asked["skills"]] == [
+        "Water, sanitation and hygiene",
+        "Knowledge management",
+        "Information management",
+        "Data management",
+    ]
+    page = visit.page
+    await visit.open(f"/vacancies/{intern['id']}?lang=en")
+    section = page.locator("#requirements")
+    await expect(section.locator("h2")).to_have_text("What the post asks for")
+    await expect(section.locator("dt")).to_have_text(["Grade and contract", "Skills", "Job family"])
+    await expect(section.locator("dd").nth(1).locator("li")).to_have_count(4)
+
+    # Following a line's link brings its words into view, highlighted and focusable.
+    link = section.locator("a.evidence-link").nth(0)
+    target = (await link.get_attribute("href")).removeprefix("#")
+    await link.click()
+    mark = page.locator(f"mark#{target}")
+    await expect(mark).to_be_in_viewport()
+    assert page.url.endswith(f"#{target}")
+    first = asked["mentions"][0]["evidence"]["text"]
+    await expect(mark).to_have_text(first)
+    await visit.check_accessibility()
+    await visit.screenshot("vacancy-requirements")

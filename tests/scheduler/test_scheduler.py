@@ -34,6 +34,7 @@ def test_one_job_per_enabled_source_plus_housekeeping(specs):
         ("harvest:reliefweb", "20 */4 * * *"),
         ("harvest:unicef-rss", "5 */6 * * *"),
         ("harvest:worldbank-cinfo-rss", "35 */6 * * *"),
+        ("analyse", "*/10 * * * *"),
         ("close-expired", "17 * * * *"),
         ("purge-expired-records", "17 * * * *"),
         ("purge-inactive-accounts", "43 3 * * *"),
@@ -103,6 +104,7 @@ async def test_serve_scheduler_starts_the_declared_jobs_and_stops_on_request(db,
         r.getMessage().split()[1] for r in caplog.records if r.getMessage().startswith("scheduled ")
     )
     assert scheduled == [
+        "analyse",
         "close-expired",
         "harvest:reliefweb",
         "harvest:unicef-rss",
