@@ -19,12 +19,16 @@ PORTAL = [sys.executable, "-m", "portal.cli"]
 
 
 def portal(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    input_text: str | None = None,
 ) -> subprocess.CompletedProcess:
     return subprocess.run(
         [*PORTAL, *args],
         capture_output=True,
         text=True,
+        input=input_text,
         timeout=timeout,
         env={**os.environ, **(env or {})},
         check=False,
