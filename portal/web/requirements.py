@@ -185,11 +185,37 @@ def requirements_view(description: str, found: Requirements | None) -> Requireme
     # words; a space added in runs of over 200 characters without one).
     body = prepare_text(description)
     marks = _Marks(body)
-    view = RequirementsView(truncated=found.truncated)
+    view = RequirementsView(
+        education=_education_lines(found, marks),
+        experience=_experience_lines(found, marks),
+        languages=_language_lines(found, marks),
+        terms=_term_lines(found, marks),
+        skills=[
+            Line(item.label, marks.add(item.evidence[0] if item.evidence else None))
+            for item in found.skills[:MAX_SKILLS]
+        ],
+        families=[family_label(f.id, f.label) for f in found.job_families[:MAX_FAMILIES]],
+        sdgs=[
+            Line(
+                _("Goal %(num)d: %(label)s", num=item.goal, label=sdg_label(item.goal, item.label)),
+                marks.add(item.evidence[0] if item.evidence else None),
+            )
+            for item in found.sdgs
+        ],
+        truncated=found.truncated,
+    )
+    view.paragraphs = marked_paragraphs(body, marks.spans)
+    return view
+
+
+def _education_lines(found: Requirements, marks: _Marks) -> list[Line]:
+    lines: list[Line] = []
     shown: set[tuple[str, tuple[str, ...], str]] = set()
     for item in found.education:
         key = (item.level, tuple(item.fields), item.need)
-        if key in shown or (not item.fields and (item.level, (), item.need) in _levels(shown)):
+        # A degree named again (as in the in-lieu sentence) adds nothing without fields.
+        again = any(level == item.level and need == item.need for level, _, need in shown)
+        if key in shown or (again and not item.fields):
             continue
         shown.add(key)
         text = education_label(item.level)
@@ -197,9 +223,9 @@ def requirements_view(description: str, found: Requirements | None) -> Requireme
             text = _("%(degree)s in %(fields)s", degree=text, fields=", ".join(item.fields))
         if item.need == "desirable":
             text = _("%(what)s (desirable)", what=text)
-        view.education.append(Line(text, marks.add(item.evidence)))
-    if found.in_lieu is not None:
-        lieu = found.in_lieu
+        lines.append(Line(text, marks.add(item.evidence)))
+    lieu = found.in_lieu
+    if lieu is not None:
         degree = _degree_in_sentence(lieu.level)
         if lieu.extra_years:
             text = ngettext(
@@ -210,23 +236,22 @@ def requirements_view(description: str, found: Requirements | None) -> Requireme
             )
         else:
             text = _("or %(degree)s with more experience", degree=degree)
-        view.education.append(Line(text, marks.add(lieu.evidence)))
+        lines.append(Line(text, marks.add(lieu.evidence)))
+    return lines
+
+
+def _experience_lines(found: Requirements, marks: _Marks) -> list[Line]:
+    lines: list[Line] = []
     for item in found.experience:
         text = ngettext(
             "At least %(num)d year of experience",
             "At least %(num)d years of experience",
             item.min_years,
         )
-        details = [
-            x
-            for x in (
-                {"international": _("international"), "national": _("national")}.get(
-                    item.scope or ""
-                ),
-                item.field,
-            )
-            if x
-        ]
+        scope = {"international": _("international"), "national": _("national")}.get(
+            item.scope or ""
+        )
+        details = [x for x in (scope, item.field) if x]
         if details:
             text = f"{text} ({'; '.join(details)})"
         if item.degree:
@@ -235,37 +260,31 @@ def requirements_view(description: str, found: Requirements | None) -> Requireme
             )
         if item.need == "desirable":
             text = _("%(what)s (desirable)", what=text)
-        view.experience.append(Line(text, marks.add(item.evidence)))
+        lines.append(Line(text, marks.add(item.evidence)))
+    return lines
+
+
+def _language_lines(found: Requirements, marks: _Marks) -> list[Line]:
+    lines: list[Line] = []
     for item in found.languages:
         parts = [need_label(item.need)]
         level = language_level_label(item.level)
         if level:
             parts.append(level)
         text = f"{language_name(item.code, item.name)}: {', '.join(parts)}"
-        view.languages.append(Line(text, marks.add(item.evidence)))
-    seen_terms: set[tuple[str, str]] = set()
+        lines.append(Line(text, marks.add(item.evidence)))
+    return lines
+
+
+def _term_lines(found: Requirements, marks: _Marks) -> list[Line]:
+    lines: list[Line] = []
+    seen: set[tuple[str, str]] = set()
     for item in found.mentions:
         key = (item.kind, item.value.casefold())
-        if key in seen_terms:
-            continue
-        seen_terms.add(key)
-        view.terms.append(Line(mention_label(item.kind, item.value), marks.add(item.evidence)))
-    for item in found.skills[:MAX_SKILLS]:
-        first = item.evidence[0] if item.evidence else None
-        view.skills.append(Line(item.label, marks.add(first)))
-    view.families = [family_label(f.id, f.label) for f in found.job_families[:MAX_FAMILIES]]
-    for item in found.sdgs:
-        first = item.evidence[0] if item.evidence else None
-        text = _("Goal %(num)d: %(label)s", num=item.goal, label=sdg_label(item.goal, item.label))
-        view.sdgs.append(Line(text, marks.add(first)))
-    view.paragraphs = marked_paragraphs(body, marks.spans)
-    return view
-
-
-def _levels(shown: set[tuple[str, tuple[str, ...], str]]) -> set[tuple[str, tuple, str]]:
-    """The (level, (), need) of every education line shown: a later mention of the same
-    degree without fields adds nothing."""
-    return {(level, (), need) for level, _, need in shown}
+        if key not in seen:
+            seen.add(key)
+            lines.append(Line(mention_label(item.kind, item.value), marks.add(item.evidence)))
+    return lines
 
 
 def marked_paragraphs(text: str, spans: list[tuple[int, int, str]]) -> list[list[Segment]]:
