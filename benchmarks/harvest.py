@@ -145,10 +145,9 @@ async def measure_mixed(engine: str) -> dict:
     import httpx
 
     from benchmarks.scaled_sites import ScaledSite, scale_site, sizes
-    from scrapers.base import SourceConfig
     from scrapers.http import PoliteClient
     from tests.recorded_sites import load_sites
-    from vacancies.harvest import harvest_source, resolve_params
+    from vacancies.harvest import harvest_source
     from vacancies.sources import load_source_specs, sync_sources
     from vacancies.tables import Vacancy
 
@@ -162,13 +161,7 @@ async def measure_mixed(engine: str) -> dict:
     scaled: dict[str, ScaledSite] = {}
     batch = []
     for spec in specs:
-        config = SourceConfig(
-            id=spec.id,
-            adapter=spec.adapter,
-            base_url=spec.base_url,
-            organization=spec.organization,
-            params=resolve_params(spec.params),
-        )
+        config = spec.config()
         site = await scale_site(recorded[spec.id], config, wanted[spec.id])
         scaled[spec.id] = site
         params = dict(spec.params)

@@ -246,24 +246,16 @@ def _long_descriptions() -> list[str]:
 
 async def _recorded_vacancies():
     """The demo's recorded feeds read by the real adapters, as ``portal demo`` does."""
-    from scrapers.base import SourceConfig
     from scrapers.http import PoliteClient
     from scrapers.registry import get_adapter
     from vacancies.demo import DEMO_FILE, read_samples, recorded_transport
-    from vacancies.harvest import resolve_params
     from vacancies.sources import load_source_specs
 
     specs = {spec.id: spec for spec in load_source_specs(ROOT / "sources.toml")}
     records = []
     for sample in read_samples(DEMO_FILE):
         spec = specs[sample["source"]]
-        config = SourceConfig(
-            id=spec.id,
-            adapter=spec.adapter,
-            base_url=spec.base_url,
-            organization=spec.organization,
-            params=resolve_params(spec.params),
-        )
+        config = spec.config()
         transport = recorded_transport({spec.base_url: DEMO_FILE.parent / sample["recording"]})
         async with PoliteClient(transport=transport, delay=0) as client:
             async for page in get_adapter(spec.adapter).pages(config, client):

@@ -100,6 +100,11 @@ def reject_missing(external_id: str | None, missing: list[str]) -> RejectedRecor
     return RejectedRecord(external_id=external_id, reason=f"missing {', '.join(missing)}")
 
 
+def is_count(value: Any) -> bool:
+    """Whether a JSON value is a count of records: a non-negative integer (not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def clean_text(value: Any) -> str | None:
     """A string with its whitespace collapsed, or ``None`` when empty or not a string."""
     if not isinstance(value, str):

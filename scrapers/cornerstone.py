@@ -71,6 +71,7 @@ from scrapers.base import (
     SourceConfig,
     build_vacancy,
     clean_text,
+    is_count,
     origin,
     parse_params,
     reject_missing,
@@ -239,7 +240,7 @@ def read_listing(result: FetchResult, source: SourceConfig) -> tuple[int, list[A
             f"{ADAPTER}: job search answer for source {source.id!r} has no 'data.requisitions' list"
         )
     total = data.get("totalCount")
-    if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+    if not is_count(total):
         raise SourceError(
             f"{ADAPTER}: job search answer for source {source.id!r} has no 'data.totalCount' number"
         )

@@ -79,6 +79,7 @@ from scrapers.base import (
     SourceConfig,
     build_vacancy,
     clean_text,
+    is_count,
     parse_params,
     parse_timestamp,
     reject_missing,
@@ -289,7 +290,7 @@ def read_listing(result: FetchResult, source: SourceConfig) -> tuple[int, list[A
             f"{ADAPTER}: response for source {source.id!r} has no 'requisitionList' list"
         )
     total = search.get("TotalJobsCount")
-    if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+    if not is_count(total):
         raise SourceError(
             f"{ADAPTER}: response for source {source.id!r} has no 'TotalJobsCount' number"
         )

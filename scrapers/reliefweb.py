@@ -32,6 +32,7 @@ from scrapers.base import (
     SourceConfig,
     build_vacancy,
     clean_text,
+    is_count,
     json_object,
     parse_params,
     parse_timestamp,
@@ -160,7 +161,7 @@ def read_listing(result: FetchResult) -> tuple[int, list[Any]]:
     if not isinstance(data, list):
         raise SourceError(f"{ADAPTER}: response has no 'data' list")
     total = payload.get("totalCount")
-    if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+    if not is_count(total):
         raise SourceError(f"{ADAPTER}: response has no 'totalCount' number")
     return total, data
 

@@ -79,6 +79,7 @@ from scrapers.base import (
     SourceConfig,
     build_vacancy,
     clean_text,
+    is_count,
     parse_params,
     reject_missing,
     source_origin,
@@ -275,7 +276,7 @@ def read_listing(result: FetchResult, source: SourceConfig) -> tuple[int, list[A
         )
     paging = payload.get("pagingData")
     total = paging.get("totalCount") if isinstance(paging, dict) else None
-    if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+    if not is_count(total):
         raise SourceError(
             f"{ADAPTER}: response for source {source.id!r} has no 'pagingData.totalCount' number"
         )

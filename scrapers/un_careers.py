@@ -53,6 +53,7 @@ from scrapers.base import (
     SourceConfig,
     build_vacancy,
     clean_text,
+    is_count,
     json_object,
     parse_params,
     parse_timestamp,
@@ -160,7 +161,7 @@ def read_listing(result: FetchResult) -> tuple[int, list[Any]]:
     if not isinstance(items, list):
         raise SourceError(f"{ADAPTER}: response has no 'data.list' list")
     count = data.get("count")
-    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+    if not is_count(count):
         raise SourceError(f"{ADAPTER}: response has no 'data.count' number")
     return count, items
 

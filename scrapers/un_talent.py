@@ -44,6 +44,7 @@ from scrapers.base import (
     SourceConfig,
     build_vacancy,
     clean_text,
+    is_count,
     json_object,
     parse_params,
     parse_timestamp,
@@ -178,7 +179,7 @@ def read_listing(result: FetchResult) -> tuple[int, list[Any]]:
     if not isinstance(jobs, list):
         raise SourceError(f"{ADAPTER}: response has no 'jobs' list")
     total = payload.get("total")
-    if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+    if not is_count(total):
         raise SourceError(f"{ADAPTER}: response has no 'total' number")
     return total, jobs
 

@@ -56,6 +56,7 @@ from scrapers.base import (
     SourceConfig,
     build_vacancy,
     clean_text,
+    is_count,
     json_object,
     parse_params,
     parse_timestamp,
@@ -155,7 +156,7 @@ def read_listing(result: FetchResult) -> tuple[int, list[Any]]:
     if not isinstance(items, list):
         raise SourceError(f"{ADAPTER}: response has no 'value.result' list")
     total = value.get("total")
-    if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+    if not is_count(total):
         raise SourceError(f"{ADAPTER}: response has no 'value.total' number")
     return total, items
 

@@ -75,6 +75,7 @@ from scrapers.base import (
     SourceConfig,
     build_vacancy,
     clean_text,
+    is_count,
     origin,
     parse_params,
     parse_timestamp,
@@ -212,7 +213,7 @@ def read_listing(
     if not isinstance(postings, list):
         raise SourceError(f"{ADAPTER}: response for source {source.id!r} has no 'jobPostings' list")
     total = payload.get("total")
-    valid_total = isinstance(total, int) and not isinstance(total, bool) and total >= 0
+    valid_total = is_count(total)
     if first_page and not valid_total:
         raise SourceError(
             f"{ADAPTER}: first listing page for source {source.id!r} has no 'total' number"

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +31,7 @@ from vacancies.ingest import (
     normalization_fingerprint,
 )
 from vacancies.normalize import resolve_organization
+from vacancies.sources import ParameterError, resolve_params
 from vacancies.tables import HarvestRun, Organization, RunStatus, Source, Vacancy, VacancyStatus
 
 log = logging.getLogger(__name__)
@@ -42,7 +41,6 @@ DETAIL_REFRESH_DAYS = 7
 """A vacancy whose listing entry stays the same still has its detail page read again
 once in this many days (a deadline extended or a text corrected on the detail page
 only), on a day of its own so the re-reads spread evenly over the week."""
-_ENV_REFERENCE = re.compile(r"^\$\{([A-Z0-9_]+)\}$")
 
 
 def utcnow() -> datetime:
@@ -64,26 +62,6 @@ class HarvestResult:
     @property
     def failed(self) -> bool:
         return not self.skipped and self.status in (RunStatus.failed, RunStatus.partial)
-
-
-class ParameterError(ValueError):
-    """A source parameter refers to an environment variable that is not set."""
-
-
-def resolve_params(params: dict[str, Any], environ: dict[str, str] | None = None) -> dict[str, Any]:
-    """Replace ``"${VAR}"`` values with environment variables, so secrets and app names
-    (e.g. ``appname = "${PORTAL_RELIEFWEB_APPNAME}"``) stay out of sources.toml."""
-    environ = os.environ if environ is None else environ
-    resolved: dict[str, Any] = {}
-    for key, value in params.items():
-        match = _ENV_REFERENCE.match(value) if isinstance(value, str) else None
-        if match:
-            name = match.group(1)
-            if not environ.get(name):
-                raise ParameterError(f"parameter {key!r} needs the environment variable {name}")
-            value = environ[name]
-        resolved[key] = value
-    return resolved
 
 
 async def harvest_source(

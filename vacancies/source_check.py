@@ -15,12 +15,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from scrapers.base import SourceConfig
 from scrapers.http import PoliteClient
 from scrapers.records import SourceError
 from scrapers.registry import get_adapter
-from vacancies.harvest import ParameterError, resolve_params
-from vacancies.sources import SourceSpec
+from vacancies.sources import ParameterError, SourceSpec
 
 
 @dataclass(frozen=True)
@@ -66,13 +64,7 @@ async def check_source(
 
     try:
         adapter = get_adapter(spec.adapter)
-        config = SourceConfig(
-            id=spec.id,
-            adapter=spec.adapter,
-            base_url=spec.base_url,
-            organization=spec.organization,
-            params=resolve_params(spec.params, environ),
-        )
+        config = spec.config(environ)
     except (KeyError, ParameterError) as exc:
         return outcome(False, f"{spec.id}: {exc.args[0] if exc.args else exc}")
 

@@ -6,14 +6,20 @@ from the file are disabled, never deleted (their vacancies and runs stay).
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from scrapers.base import SourceConfig
 from vacancies.tables import Source
+
+_ENV_REFERENCE = re.compile(r"^\$\{([A-Z0-9_]+)\}$")
 
 
 class SourceSpec(BaseModel):
@@ -41,6 +47,40 @@ class SourceSpec(BaseModel):
         except ValueError as exc:
             raise ValueError(f"invalid cron expression {value!r}: {exc}") from exc
         return value
+
+    def config(self, environ: Mapping[str, str] | None = None) -> SourceConfig:
+        """The adapter's view of this entry, its ``"${VAR}"`` params resolved from
+        ``environ`` (default: the process environment); ``ParameterError`` when one is
+        not set."""
+        return SourceConfig(
+            id=self.id,
+            adapter=self.adapter,
+            base_url=self.base_url,
+            organization=self.organization,
+            params=resolve_params(self.params, environ),
+        )
+
+
+class ParameterError(ValueError):
+    """A source parameter refers to an environment variable that is not set."""
+
+
+def resolve_params(
+    params: dict[str, Any], environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Replace ``"${VAR}"`` values with environment variables, so secrets and app names
+    (e.g. ``appname = "${PORTAL_RELIEFWEB_APPNAME}"``) stay out of sources.toml."""
+    environ = os.environ if environ is None else environ
+    resolved: dict[str, Any] = {}
+    for key, value in params.items():
+        match = _ENV_REFERENCE.match(value) if isinstance(value, str) else None
+        if match:
+            name = match.group(1)
+            if not environ.get(name):
+                raise ParameterError(f"parameter {key!r} needs the environment variable {name}")
+            value = environ[name]
+        resolved[key] = value
+    return resolved
 
 
 class SourcesFileError(ValueError):

@@ -15,10 +15,9 @@ import httpx
 import pytest
 
 from benchmarks.scaled_sites import clone_token, scale_site, title_suffix
-from scrapers.base import SourceConfig
 from scrapers.http import PoliteClient
 from tests.recorded_sites import SHIPPED_SOURCES, load_sites
-from vacancies.harvest import harvest_source, resolve_params
+from vacancies.harvest import harvest_source
 from vacancies.ingest import similar_titles
 from vacancies.normalize import title_key
 from vacancies.sources import load_source_specs, sync_sources
@@ -70,13 +69,7 @@ async def test_a_scaled_site_yields_copies_of_the_recorded_counts(db, monkeypatc
         monkeypatch.setenv(name, value)
     spec = SPECS[source_id]
     recorded = SITES[source_id]
-    config = SourceConfig(
-        id=spec.id,
-        adapter=spec.adapter,
-        base_url=spec.base_url,
-        organization=spec.organization,
-        params=resolve_params(spec.params),
-    )
+    config = spec.config()
     site = await scale_site(recorded, config, COPIES * recorded.expected["records"])
     assert site.copies == COPIES
     assert site.expected == {k: COPIES * v for k, v in recorded.expected.items()}

@@ -301,12 +301,9 @@ class LanguageExtractor:
         if required is not None:
             return "required"
         head = text[before:start]
-        cue = None
-        for cue in DESIRABLE_RE.finditer(head):  # noqa: B007 - the last one
-            pass
-        req = None
-        for req in _REQUIRED_NEED.finditer(head):  # noqa: B007 - the last one
-            pass
+        # The cues nearest before the language: the last ones in the head.
+        cue = next(reversed(list(DESIRABLE_RE.finditer(head))), None)
+        req = next(reversed(list(_REQUIRED_NEED.finditer(head))), None)
         if cue is not None and (req is None or cue.start() > req.start()):
             return "desirable"
         if req is not None:
