@@ -19,12 +19,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 # Message catalogs: compiled at build time (the .mo files are not committed).
 CATALOGS := $(wildcard portal/web/locales/*/LC_MESSAGES/messages.po)
 catalogs: $(STAMP) $(CATALOGS)
-	$(VENV)/bin/pybabel compile --use-fuzzy -d portal/web/locales -D messages --statistics
+	$(VENV)/bin/pybabel compile -d portal/web/locales -D messages --statistics
 
 ## Extract new messages from code and templates into the catalogs (for translators)
 messages: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -w 88 -k _ -k gettext -k ngettext:1,2 -o portal/web/locales/messages.pot .
-	$(VENV)/bin/pybabel update -w 88 -i portal/web/locales/messages.pot -d portal/web/locales -D messages
+	$(VENV)/bin/pybabel update --no-fuzzy-matching -w 88 -i portal/web/locales/messages.pot -d portal/web/locales -D messages
 
 install: $(STAMP) node_modules/.package-lock.json catalogs
 

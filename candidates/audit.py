@@ -40,6 +40,8 @@ class AuditAction(StrEnum):
     """A staff member downloaded a candidate's personal data."""
     source_changed = "source_changed"
     organization_changed = "organization_changed"
+    roster_imported = "roster_imported"
+    """``portal candidates import``: counts only (rows, created, updated, rejected)."""
 
 
 async def record(

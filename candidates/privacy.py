@@ -27,7 +27,10 @@ removes everything personal:
 - Erasure is idempotent (erasing a tombstone does nothing and appends nothing) and
   refuses to erase the last active admin (:class:`LastAdmin`).
 
-Later tables (candidate profile, CV, shortlists, alerts, sessions...) plug in with
+Issue 7's tables are registered below: ``profile`` (the profile row), ``cv`` (the CV's
+filename, type, size, text, language and proposals), each a list of none or one,
+``saved_vacancies`` and ``matches`` (the stored matches, best first); erasure deletes
+their rows. Later tables (shortlists, alerts...) plug in with
 :func:`register_section`: a name, an export function and an erase function. A table
 with a foreign key to ``User`` is *not* emptied by cascade, since the user row stays:
 it must register a section (``tests/candidates/test_privacy.py`` scans every table for
@@ -68,10 +71,14 @@ from candidates.mail import Mailer, MailError, inactivity_warning_message
 from candidates.sessions import end_user_sessions
 from candidates.tables import (
     AuditLog,
+    CandidateCv,
+    CandidateProfile,
     Consent,
     EmailToken,
     LoginFailure,
     Role,
+    SavedVacancy,
+    StoredMatch,
     ThrottleScope,
     User,
     UserRole,
@@ -137,6 +144,119 @@ async def _erase_sessions(user_id: int, now: datetime) -> None:
 
 
 register_section(PersonalDataSection("sessions", _export_sessions, _erase_sessions))
+
+
+# Issue 7's tables, read directly here (not through candidates.profiles or the matcher,
+# which import this module's neighbours): the profile, the CV's text and proposals, the
+# saved vacancies and the stored matches.
+
+
+def _date(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return _iso(value)
+    return value.isoformat()
+
+
+async def _export_profile(user_id: int) -> list[dict[str, Any]]:
+    row = (
+        await CandidateProfile.select()
+        .where(CandidateProfile.user == user_id)
+        .output(load_json=True)
+        .first()
+    )
+    if row is None:
+        return []
+    data = {k: v for k, v in row.items() if k not in ("id", "user")}
+    for key in ("experience_years", "international_years"):
+        data[key] = round(row[key], 2)  # REAL is single precision on PostgreSQL
+    for key in ("created_at", "updated_at"):
+        data[key] = _iso(row[key])
+    data["available_from"] = _date(row["available_from"])
+    return [data]
+
+
+async def _erase_profile(user_id: int, now: datetime) -> None:
+    await CandidateProfile.delete().where(CandidateProfile.user == user_id)
+
+
+async def _export_cv(user_id: int) -> list[dict[str, Any]]:
+    row = (
+        await CandidateCv.select().where(CandidateCv.user == user_id).output(load_json=True).first()
+    )
+    if row is None:
+        return []
+    return [
+        {
+            "filename": row["filename"],
+            "media_type": row["media_type"],
+            "size": row["size"],
+            "text": row["text"],
+            "lang": row["lang"],
+            "suggestions": row["suggestions"],
+            "uploaded_at": _iso(row["uploaded_at"]),
+            "reviewed_at": _iso(row["reviewed_at"]),
+        }
+    ]
+
+
+async def _erase_cv(user_id: int, now: datetime) -> None:
+    await CandidateCv.delete().where(CandidateCv.user == user_id)
+
+
+async def _export_saved(user_id: int) -> list[dict[str, Any]]:
+    rows = (
+        await SavedVacancy.select(
+            SavedVacancy.vacancy,
+            SavedVacancy.vacancy.title.as_alias("title"),
+            SavedVacancy.saved_at,
+        )
+        .where(SavedVacancy.user == user_id)
+        .order_by(SavedVacancy.saved_at)
+        .order_by(SavedVacancy.id)
+    )
+    return [
+        {"vacancy_id": r["vacancy"], "title": r["title"], "saved_at": _iso(r["saved_at"])}
+        for r in rows
+    ]
+
+
+async def _erase_saved(user_id: int, now: datetime) -> None:
+    await SavedVacancy.delete().where(SavedVacancy.user == user_id)
+
+
+async def _export_matches(user_id: int) -> list[dict[str, Any]]:
+    rows = (
+        await StoredMatch.select()
+        .where(StoredMatch.user == user_id)
+        .order_by(StoredMatch.score, ascending=False)
+        .order_by(StoredMatch.vacancy)
+        .output(load_json=True)
+    )
+    return [
+        {
+            "vacancy_id": r["vacancy"],
+            "score": round(r["score"], 4),
+            "eligible": r["eligible"],
+            "components": r["components"],
+            "computed_at": _iso(r["computed_at"]),
+        }
+        for r in rows
+    ]
+
+
+async def _erase_matches(user_id: int, now: datetime) -> None:
+    await StoredMatch.delete().where(StoredMatch.user == user_id)
+
+
+for _section in (
+    PersonalDataSection("profile", _export_profile, _erase_profile),
+    PersonalDataSection("cv", _export_cv, _erase_cv),
+    PersonalDataSection("saved_vacancies", _export_saved, _erase_saved),
+    PersonalDataSection("matches", _export_matches, _erase_matches),
+):
+    register_section(_section)
 
 
 # --- export ---------------------------------------------------------------------------

@@ -16,8 +16,9 @@ layer answers 404 and reveals nothing about whether the account exists.
 candidate; ids only), *before* the data is returned, so no data leaves without its
 entry. A refused look is not audited: no personal data was seen.
 
-:class:`CandidateView` is what staff see of one candidate. Profile and CV (a later
-issue) become new fields of it, so the page, the API and the export grow together.
+:class:`CandidateView` is what staff see of one candidate: the account, the standing
+consents, the profile (:mod:`candidates.profiles`) and the text read from the latest CV
+(``candidate_cv``), so the page, the API and the export show the same.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from pydantic import BaseModel, Field
 from candidates import audit
 from candidates.audit import AuditAction
 from candidates.clock import utc_now
-from candidates.tables import Consent, ConsentPurpose, Role, User, UserRole
+from candidates.profile_models import Profile
+from candidates.profiles import get_profile
+from candidates.tables import CandidateCv, Consent, ConsentPurpose, Role, User, UserRole
 
 MAX_PER_PAGE = 100
 
@@ -74,13 +77,18 @@ class CurrentConsent(BaseModel):
 
 
 class CandidateView(BaseModel):
-    """What staff may see of one candidate (profile and CV come with a later issue)."""
+    """What staff may see of one candidate: the account, the standing consents, the
+    profile and the text of the latest CV."""
 
     id: int
     email: str
     registered_at: datetime
     last_active_at: datetime | None
     consents: list[CurrentConsent] = Field(description="standing consents, by purpose")
+    profile: Profile | None = Field(default=None, description="None until one is saved")
+    cv_text: str | None = Field(
+        default=None, description="the text read from the latest CV; None without one"
+    )
 
 
 class CandidateExport(BaseModel):
@@ -167,6 +175,7 @@ async def _candidate(candidate_id: int) -> CandidateView:
     consents = (await _consents_of([candidate_id]))[candidate_id]
     if ConsentPurpose.visible_to_staff not in consents:
         raise NotVisible(candidate_id)
+    cv = await CandidateCv.select(CandidateCv.text).where(CandidateCv.user == candidate_id).first()
     return CandidateView(
         id=row["id"],
         email=row["email"],
@@ -177,6 +186,8 @@ async def _candidate(candidate_id: int) -> CandidateView:
             for purpose in ConsentPurpose
             if purpose in consents
         ],
+        profile=await get_profile(candidate_id),
+        cv_text=None if cv is None else cv["text"],
     )
 
 

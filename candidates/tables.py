@@ -1,7 +1,8 @@
 """Piccolo tables of the candidates app. Tables only: logic lives in the service modules.
 
 Identity (issue 4): users and their roles, emailed tokens, login failures and lockouts,
-consents and the audit log. Profiles, shortlists and placements come later.
+consents and the audit log. Candidates (issue 7): profiles, the CV's text with what was
+read from it, saved vacancies and stored matches. Shortlists and placements come later.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from enum import StrEnum
 
 from piccolo.columns import (
     JSON,
+    Boolean,
+    Date,
+    DoublePrecision,
     ForeignKey,
     Integer,
     OnDelete,
@@ -18,6 +22,8 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.table import Table
+
+from vacancies.tables import Vacancy
 
 
 class Role(StrEnum):
@@ -146,3 +152,82 @@ class UserSession(Table, tablename="user_session"):
     """The session's content as Litestar serialised it (JSON)."""
     user = ForeignKey(User, null=True, default=None, on_delete=OnDelete.cascade, index=True)
     expires_at = Timestamptz(index=True)
+
+
+class CandidateProfile(Table, tablename="candidate_profile"):
+    """A candidate's structured profile: one row per user, written through
+    ``candidates.profiles`` (validated by :class:`candidates.profile_models.ProfileIn`).
+
+    List columns hold codes, never free text: ISO 3166 alpha-2 citizenships, ISO 639-1
+    languages with CEFR levels, taxonomy skill and job-family ids, organisation acronyms,
+    region slugs (``vacancies/data/regions.toml``), ISO alpha-3 duty-station countries,
+    grade codes and contract categories.
+    """
+
+    user = ForeignKey(User, null=False, unique=True, on_delete=OnDelete.cascade)
+    citizenships = JSON(default=[])
+    birth_year = Integer(null=True, default=None)
+    """Used only for programmes' published age limits (eligibility), never in a score."""
+    education_level = Varchar(length=16, null=True, default=None)
+    education_field = Varchar(length=200, default="")
+    education_year = Integer(null=True, default=None)
+    languages = JSON(default=[])
+    """``[{"code": "en", "level": "C1"}, ...]``; level A1..C2 or "native"."""
+    experience_years = DoublePrecision(default=0.0)
+    international_years = DoublePrecision(default=0.0)
+    skills = JSON(default=[])
+    job_families = JSON(default=[])
+    organizations = JSON(default=[])
+    regions = JSON(default=[])
+    duty_stations = JSON(default=[])
+    grades = JSON(default=[])
+    contract_types = JSON(default=[])
+    available_from = Date(null=True, default=None)
+    summary = Text(default="")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class CandidateCv(Table, tablename="candidate_cv"):
+    """The text of a candidate's latest CV and what the pipeline proposed from it.
+
+    The uploaded file itself is not kept: only its extracted text (shown to the candidate,
+    to staff when the candidate is visible, and in the data export) and the proposals,
+    which change nothing until the candidate confirms them.
+    """
+
+    user = ForeignKey(User, null=False, unique=True, on_delete=OnDelete.cascade)
+    filename = Varchar(length=255)
+    media_type = Varchar(length=100)
+    size = Integer()
+    text = Text(default="")
+    lang = Varchar(length=8, default="en")
+    suggestions = JSON(default={})
+    uploaded_at = Timestamptz()
+    reviewed_at = Timestamptz(null=True, default=None)
+    """When the candidate confirmed or dismissed the proposals."""
+
+
+class SavedVacancy(Table, tablename="saved_vacancy"):
+    """A vacancy a candidate saved; (user, vacancy) is unique (an index in the migrations)."""
+
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)
+    vacancy = ForeignKey(Vacancy, null=False, on_delete=OnDelete.cascade, index=True)
+    saved_at = Timestamptz()
+
+
+class StoredMatch(Table, tablename="candidate_match"):
+    """A precomputed match between a candidate and an open vacancy (``candidates.matching``).
+
+    Holds each candidate's best vacancies and each vacancy's best candidates from the last
+    full or partial recompute; (user, vacancy) is unique. ``components`` maps component
+    name to its score in [0, 1]; the reasons are rebuilt from the profile and the vacancy
+    when shown, so stored rows stay small.
+    """
+
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)
+    vacancy = ForeignKey(Vacancy, null=False, on_delete=OnDelete.cascade, index=True)
+    score = DoublePrecision()
+    eligible = Boolean(default=True)
+    components = JSON(default={})
+    computed_at = Timestamptz()

@@ -15,8 +15,11 @@ from portal import __version__
 from portal.cache import SearchCache
 from portal.clock import request_time
 from portal.controllers.admin import AdminController
+from portal.controllers.cv import CvController
 from portal.controllers.health import health
+from portal.controllers.matches import MatchController
 from portal.controllers.me import MeController
+from portal.controllers.profile import ProfileController, SavedVacancyController
 from portal.controllers.sources import SourceController
 from portal.controllers.staff import StaffController
 from portal.controllers.statistics import StatisticsController
@@ -79,7 +82,10 @@ def create_app(*, manage_database: bool = True) -> Litestar:
     (tests share one pool across apps)."""
     from portal.web.account import AccountPages
     from portal.web.admin import AdminPages
+    from portal.web.cv import CvPages
+    from portal.web.matches import MatchPages
     from portal.web.pages import HomeController, OrganizationPages, SourcePages, VacancyPages
+    from portal.web.profile import ProfilePages
     from portal.web.setup import static_routers, template_config
     from portal.web.staff import StaffPages
     from portal.web.statistics import StatisticsPage
@@ -103,6 +109,13 @@ def create_app(*, manage_database: bool = True) -> Litestar:
             StatisticsController,
             StaffPages,
             StatisticsPage,
+            ProfileController,
+            SavedVacancyController,
+            CvController,
+            MatchController,
+            ProfilePages,
+            CvPages,
+            MatchPages,
             *static_routers(),
         ],
         template_config=template_config(),

@@ -804,5 +804,16 @@ async def users_erase(email: str, yes: bool) -> None:
     console.print(f"erased user {user.id}: only an anonymous tombstone is left")
 
 
+def _add_commands() -> None:
+    from portal.cli_candidates import candidates
+    from portal.cli_matching import match, matches
+
+    main.add_command(candidates)
+    main.add_command(match)
+    main.add_command(matches)
+
+
+_add_commands()
+
 if __name__ == "__main__":
     main()

@@ -108,6 +108,21 @@ class Settings(BaseSettings):
     )
     purge_cron: str = Field(default="43 3 * * *", description="when the purge job runs (UTC)")
 
+    # Candidates (issue 7): CV upload, eligibility rules, stored matches
+    cv_max_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1024, description="largest CV file accepted (PDF or DOCX)"
+    )
+    eligibility_file: Path | None = Field(
+        default=None,
+        description="programme and grade rules replacing candidates/data/eligibility.toml",
+    )
+    matches_kept: int = Field(
+        default=50, ge=1, le=500, description="best matches stored per candidate and per vacancy"
+    )
+    match_cron: str = Field(
+        default="25 */6 * * *", description="when all stored matches are recomputed (UTC)"
+    )
+
     # Mail (candidates/mail.py)
     smtp_host: str = "localhost"
     smtp_port: int = Field(default=25, ge=1, le=65535)

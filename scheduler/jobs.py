@@ -100,3 +100,23 @@ async def purge_expired_records_job() -> None:
         "email_tokens": await accounts.purge_tokens(now),
     }
     log.info("expired records purged: %s", counts)
+
+
+MATCH_LOCK = "match-recompute"
+"""The database lock's name: one recompute at a time across scheduler processes."""
+
+
+@_track
+async def recompute_matches_job(lock_ttl_seconds: int = 3600) -> None:
+    """Every stored match recomputed (candidates/matching/service.py: each candidate's and
+    each open vacancy's best PORTAL_MATCHES_KEPT), skipped when another process holds
+    the lock."""
+    from candidates.matching import recompute_all
+    from vacancies.locks import source_lock
+
+    async with source_lock(MATCH_LOCK, ttl_seconds=lock_ttl_seconds) as acquired:
+        if not acquired:
+            log.info("match recompute skipped: another process is recomputing")
+            return
+        report = await recompute_all()
+    log.info("matches recomputed: %s", report.model_dump())

@@ -71,6 +71,14 @@ def declared_jobs(specs: list[SourceSpec], settings: Settings) -> list[JobSpec]:
             cron=settings.purge_cron,
         )
     )
+    jobs.append(
+        JobSpec(
+            id="recompute-matches",
+            func="scheduler.jobs:recompute_matches_job",
+            cron=settings.match_cron,
+            kwargs={"lock_ttl_seconds": settings.lock_ttl_seconds},
+        )
+    )
     return jobs
 
 

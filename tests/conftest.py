@@ -134,8 +134,11 @@ async def database():
 @pytest.fixture
 async def db(database):
     """An empty database (organisations kept) for one test."""
+    from candidates.tables import CandidateCv, CandidateProfile, SavedVacancy, StoredMatch
     from vacancies.tables import HarvestRun, Source, SourceLock, Vacancy
 
+    for table in (StoredMatch, SavedVacancy, CandidateCv, CandidateProfile):
+        await table.delete(force=True)
     for table in (Vacancy, HarvestRun, SourceLock, Source):
         await table.delete(force=True)
     await _clear_accounts()

@@ -18,8 +18,10 @@ from litestar.params import FromPath, PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
+from candidates.profiles import is_saved
 from portal.cache import SearchCache
 from portal.clock import request_time
+from portal.sessions import current_user
 from portal.web.feeds import atom_feed, rss_feed
 from portal.web.i18n import current_locale
 from portal.web.requirements import requirements_view
@@ -159,10 +161,13 @@ class VacancyPages(PageController):
         vacancy = await get_vacancy(vacancy_id)
         if vacancy is None:
             raise NotFoundException(detail=f"no vacancy with id {vacancy_id}")
+        user = current_user(request)
+        saved = bool(user and user.has_role("candidate") and await is_saved(user.id, vacancy.id))
         return render(
             request,
             "pages/vacancy.html",
             v=vacancy,
+            saved=saved,
             req=requirements_view(vacancy.description, vacancy.requirements),
             grade_guide=explain_grade(vacancy.grade, vacancy.category, current_locale()),
             now=now,

@@ -1,5 +1,5 @@
-"""Pages for Norec staff: the candidates who consent to be visible, one candidate, and
-the download of what staff may see of one (thin handlers over
+"""Pages for Norec staff: the candidates who consent to be visible, one candidate (with
+the profile and the CV's text), and the download of what staff may see of one (thin handlers over
 :mod:`candidates.staff_access`, which audits every view and download).
 
 A candidate who is not visible answers 404 like an unknown id. Every response here goes
@@ -29,6 +29,7 @@ from portal.guards import has_role
 from portal.sessions import signed_in_user
 from portal.web.i18n import gettext as _
 from portal.web.pages import Now, PageController
+from portal.web.profile import profile_facts
 from portal.web.setup import render
 from vacancies.schemas import MAX_ID
 
@@ -73,6 +74,7 @@ class StaffPages(PageController):
             request,
             "pages/staff/candidate.html",
             candidate=view,
+            profile_facts=profile_facts(view.profile) if view.profile else None,
             purpose_name=purpose_name,
             active="staff",
         )

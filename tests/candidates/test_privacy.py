@@ -11,16 +11,22 @@ from piccolo.conf.apps import Finder
 
 from candidates import accounts, audit, consents, privacy, throttling
 from candidates.privacy import LastAdmin, erase_user, export_user_data
+from candidates.profile_models import LanguageSkill, ProfileIn
+from candidates.profiles import save_profile, save_vacancy
 from candidates.sessions import save_session
 from candidates.tables import (
     AuditLog,
+    CandidateCv,
     ConsentPurpose,
     EmailToken,
     Role,
+    StoredMatch,
     ThrottleScope,
     User,
 )
 from tests.candidates.conftest import NOW, PASSWORD
+from tests.candidates.test_profiles import add_vacancy
+from vacancies.tables import Vacancy
 
 T0 = NOW
 T1 = NOW + timedelta(hours=1)
@@ -58,11 +64,55 @@ async def kari_with_history(admin) -> int:
     await accounts.request_email_change(kari, "kari@nordmann.no", now=T3)
     await accounts.grant_role(kari, Role.staff, actor_id=admin.id, now=T3)
     await save_session("kari's session id", '{"csrf": "x"}', user_id=kari, expires_at=T3 + DAY)
+    await save_profile(kari, KARI_PROFILE, now=T2)
+    await CandidateCv.insert(
+        CandidateCv(
+            user=kari,
+            filename="CV Kari Nordmann.pdf",
+            media_type="application/pdf",
+            size=48213,
+            text="Kari Nordmann. MSc Public Health, University of Bergen, 2019.",
+            lang="en",
+            suggestions={"skills": ["epidemiology"]},
+            uploaded_at=T2,
+            reviewed_at=T3,
+        )
+    )
+    vacancy = await add_vacancy("Epidemiologist, P-2, Nairobi")
+    await save_vacancy(kari, vacancy, now=T3)
+    await StoredMatch.insert(
+        StoredMatch(
+            user=kari,
+            vacancy=vacancy,
+            score=0.72,
+            eligible=True,
+            components={"skills_required": 1.0, "languages": 0.5},
+            computed_at=T3,
+        )
+    )
     return kari
+
+
+KARI_PROFILE = ProfileIn(
+    citizenships=["NO"],
+    birth_year=1993,
+    education_level="master",
+    education_field="Public health",
+    education_year=2019,
+    languages=[LanguageSkill(code="nb", level="native"), LanguageSkill(code="en", level="C1")],
+    experience_years=5,
+    international_years=2,
+    skills=["epidemiology"],
+    job_families=["health"],
+    duty_stations=["KEN"],
+    grades=["P-2"],
+    summary="Epidemiologist.",
+)
 
 
 async def test_export_holds_everything_stored_about_the_person(admin):
     kari = await kari_with_history(admin)
+    vacancy = (await Vacancy.select(Vacancy.id).first())["id"]
 
     data = await export_user_data(kari)
 
@@ -147,6 +197,53 @@ async def test_export_holds_everything_stored_about_the_person(admin):
             },
         ],
         "sessions": [{"expires_at": iso(T3 + DAY)}],
+        "profile": [
+            {
+                "citizenships": ["NO"],
+                "birth_year": 1993,
+                "education_level": "master",
+                "education_field": "Public health",
+                "education_year": 2019,
+                "languages": [{"code": "no", "level": "native"}, {"code": "en", "level": "C1"}],
+                "experience_years": 5.0,
+                "international_years": 2.0,
+                "skills": ["epidemiology"],
+                "job_families": ["health"],
+                "organizations": [],
+                "regions": [],
+                "duty_stations": ["KEN"],
+                "grades": ["P-2"],
+                "contract_types": [],
+                "available_from": None,
+                "summary": "Epidemiologist.",
+                "created_at": iso(T2),
+                "updated_at": iso(T2),
+            }
+        ],
+        "cv": [
+            {
+                "filename": "CV Kari Nordmann.pdf",
+                "media_type": "application/pdf",
+                "size": 48213,
+                "text": "Kari Nordmann. MSc Public Health, University of Bergen, 2019.",
+                "lang": "en",
+                "suggestions": {"skills": ["epidemiology"]},
+                "uploaded_at": iso(T2),
+                "reviewed_at": iso(T3),
+            }
+        ],
+        "saved_vacancies": [
+            {"vacancy_id": vacancy, "title": "Epidemiologist, P-2, Nairobi", "saved_at": iso(T3)}
+        ],
+        "matches": [
+            {
+                "vacancy_id": vacancy,
+                "score": 0.72,
+                "eligible": True,
+                "components": {"skills_required": 1.0, "languages": 0.5},
+                "computed_at": iso(T3),
+            }
+        ],
     }
 
 
@@ -194,7 +291,8 @@ async def test_erasure_leaves_only_the_tombstone_and_the_audit_entries(admin):
     before = await _everything_mentioning(kari, "kari.nordmann@example.no")
     assert set(before) == {
         "portal_user", "user_role", "email_token", "consent", "login_failure", "audit_log",
-        "user_session",
+        "user_session", "candidate_profile", "candidate_cv", "saved_vacancy",
+        "candidate_match",
     }  # fmt: skip
     audit_before = len(before["audit_log"])
 
@@ -248,6 +346,10 @@ async def test_export_after_erasure_is_only_the_tombstone(admin):
         "login_failures": [],
         "audit_log": [],
         "sessions": [],
+        "profile": [],
+        "cv": [],
+        "saved_vacancies": [],
+        "matches": [],
     }
 
 
@@ -293,13 +395,13 @@ async def test_a_registered_section_is_exported_and_erased(admin):
     async def erase(user_id: int, now):
         erased.append(user_id)
 
-    privacy.register_section(privacy.PersonalDataSection("profile", export, erase))
+    privacy.register_section(privacy.PersonalDataSection("shortlists", export, erase))
     try:
-        assert (await export_user_data(kari))["profile"] == [{"cv": f"cv of {kari}"}]
+        assert (await export_user_data(kari))["shortlists"] == [{"cv": f"cv of {kari}"}]
         await erase_user(kari, now=ERASED)
         assert erased == [kari]
-        assert (await export_user_data(kari))["profile"] == []
+        assert (await export_user_data(kari))["shortlists"] == []
     finally:
-        privacy._sections.pop("profile")
+        privacy._sections.pop("shortlists")
     with pytest.raises(ValueError, match="core section"):
         privacy.register_section(privacy.PersonalDataSection("account", export, erase))

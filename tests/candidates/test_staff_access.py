@@ -9,6 +9,7 @@ import pytest
 
 from candidates import accounts, audit, consents
 from candidates.privacy import erase_user
+from candidates.profiles import save_profile
 from candidates.staff_access import (
     CandidateView,
     CurrentConsent,
@@ -18,8 +19,9 @@ from candidates.staff_access import (
     view_candidate,
     visible_candidates,
 )
-from candidates.tables import ConsentPurpose, Role
+from candidates.tables import CandidateCv, ConsentPurpose, Role
 from tests.candidates.conftest import NOW
+from tests.candidates.test_profiles import KARI
 
 LATER = NOW + timedelta(hours=2)
 
@@ -108,11 +110,48 @@ async def test_an_export_is_json_ready_and_audited(staff):
             "registered_at": "2026-03-02T09:30:00Z",
             "last_active_at": None,
             "consents": [{"purpose": "visible_to_staff", "given_at": "2026-03-02T09:35:00Z"}],
+            "profile": None,
+            "cv_text": None,
         },
     }
     [entry] = await audit.entries(action="candidate_exported")
     assert (entry.actor_id, entry.subject_id) == (staff, kari)
     assert await audit.entries(action="candidate_viewed") == []
+
+
+async def test_the_view_and_the_export_hold_the_profile_and_the_cv_text(staff):
+    kari = await candidate("kari@example.no", ConsentPurpose.visible_to_staff)
+    saved = await save_profile(kari, KARI, now=NOW)
+    await CandidateCv.insert(
+        CandidateCv(
+            user=kari,
+            filename="kari-cv.docx",
+            media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            size=21877,
+            text="Kari Nordmann\nEpidemiologist, Norwegian Institute of Public Health 2019-2025",
+            lang="en",
+            suggestions={},
+            uploaded_at=NOW,
+        )
+    )
+    view = await view_candidate(staff, kari, now=LATER)
+    assert view.profile == saved
+    assert view.cv_text == (
+        "Kari Nordmann\nEpidemiologist, Norwegian Institute of Public Health 2019-2025"
+    )
+    data = await export_candidate(staff, kari, now=LATER)
+    assert data["candidate"]["profile"]["skills"] == [
+        "epidemiology",
+        "project-management",
+        "monitoring-evaluation",
+    ]
+    assert data["candidate"]["profile"]["languages"][0] == {"code": "no", "level": "native"}
+    assert data["candidate"]["profile"]["available_from"] == "2027-02-01"
+    assert data["candidate"]["cv_text"] == view.cv_text
+    assert [(e.action, e.actor_id, e.subject_id) for e in await audit.entries()][:2] == [
+        ("candidate_exported", staff, kari),
+        ("candidate_viewed", staff, kari),
+    ]
 
 
 @pytest.mark.parametrize("reason", ["never", "withdrew", "disabled", "erased", "not a candidate"])

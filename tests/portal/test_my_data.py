@@ -261,3 +261,32 @@ async def test_a_refused_request_logs_no_traceback(client, caplog):
     """A visitor asking a guarded route is routine, not an error worth a stack trace."""
     assert (await client.get("/api/me")).status_code == 401
     assert [r.getMessage() for r in caplog.records if r.exc_info] == []
+
+
+async def test_the_profile_and_saved_vacancies_are_downloaded_and_erased(client, kari):
+    from candidates import profiles
+    from candidates.tables import CandidateProfile, SavedVacancy
+    from tests.candidates.test_profiles import KARI, add_vacancy
+
+    await profiles.save_profile(kari.id, KARI, now=NOW)
+    vacancy = await add_vacancy("Health Specialist, P-3, Nairobi")
+    await profiles.save_vacancy(kari.id, vacancy, now=NOW)
+    await log_in(client)
+    data = (await client.get("/api/me/data")).json()
+    [profile] = data["profile"]
+    assert profile["skills"] == ["epidemiology", "project-management", "monitoring-evaluation"]
+    assert profile["available_from"] == "2027-02-01"
+    assert data["saved_vacancies"] == [
+        {
+            "vacancy_id": vacancy,
+            "title": "Health Specialist, P-3, Nairobi",
+            "saved_at": "2026-11-22T12:00:00+00:00",
+        }
+    ]
+    assert (data["cv"], data["matches"]) == ([], [])
+    done = await client.post(
+        "/api/me/erasure", json={"password": PASSWORD}, headers=await api_token(client)
+    )
+    assert done.status_code == 200
+    assert await CandidateProfile.count() == 0
+    assert await SavedVacancy.count() == 0

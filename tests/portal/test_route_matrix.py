@@ -26,6 +26,8 @@ ADMIN = frozenset({Role.admin})
 STAFF = frozenset({Role.staff})
 """Norec staff only: candidates' personal data is not an admin's business (least
 privilege); an admin who also works with candidates holds both roles."""
+CANDIDATE = frozenset({Role.candidate})
+"""A candidate's own profile, saved vacancies, CV and matches."""
 STATISTICS = frozenset({Role.ministry, Role.staff, Role.admin})
 """Aggregated statistics: ministry officials, and Norec's own people."""
 
@@ -106,6 +108,32 @@ ACCESS: dict[tuple[str, str], Rule] = {
     ("GET", "/api/staff/candidates/{candidate_id:int}"): STAFF,
     ("GET", "/statistics"): STATISTICS,
     ("GET", "/api/statistics"): STATISTICS,
+    ("GET", "/api/me/profile"): CANDIDATE,
+    ("PUT", "/api/me/profile"): CANDIDATE,
+    ("DELETE", "/api/me/profile"): CANDIDATE,
+    ("GET", "/api/me/saved"): CANDIDATE,
+    ("PUT", "/api/me/saved/{vacancy_id:int}"): CANDIDATE,
+    ("DELETE", "/api/me/saved/{vacancy_id:int}"): CANDIDATE,
+    ("GET", "/me/profile"): CANDIDATE,
+    ("POST", "/me/profile"): CANDIDATE,
+    ("GET", "/me/saved"): CANDIDATE,
+    ("POST", "/me/saved/{vacancy_id:int}"): CANDIDATE,
+    ("POST", "/me/saved/{vacancy_id:int}/remove"): CANDIDATE,
+    ("GET", "/api/me/cv"): CANDIDATE,
+    ("POST", "/api/me/cv"): CANDIDATE,
+    ("DELETE", "/api/me/cv"): CANDIDATE,
+    ("POST", "/api/me/cv/apply"): CANDIDATE,
+    ("GET", "/me/cv"): CANDIDATE,
+    ("POST", "/me/cv"): CANDIDATE,
+    ("POST", "/me/cv/apply"): CANDIDATE,
+    ("POST", "/me/cv/delete"): CANDIDATE,
+    ("GET", "/api/me/matches"): CANDIDATE,
+    ("GET", "/api/me/matches/{vacancy_id:int}"): CANDIDATE,
+    ("GET", "/me/matches"): CANDIDATE,
+    ("GET", "/me/matches/{vacancy_id:int}"): CANDIDATE,
+    ("GET", "/staff/vacancies/{vacancy_id:int}/candidates"): STAFF,
+    ("GET", "/api/staff/vacancies/{vacancy_id:int}/candidates"): STAFF,
+    ("GET", "/api/staff/candidates/{candidate_id:int}/matches"): STAFF,
 }
 
 SAMPLE_PARAMETERS = {

@@ -156,6 +156,8 @@ async def test_the_api_lists_and_shows_visible_candidates(staff_client):
         "registered_at": "2026-11-22T12:00:00Z",
         "last_active_at": None,
         "consents": [{"purpose": "visible_to_staff", "given_at": "2026-11-19T12:00:00Z"}],
+        "profile": None,
+        "cv_text": None,
     }
     assert await audited("candidate_viewed") == [(staff_client.staff_id, ids[2])]
 

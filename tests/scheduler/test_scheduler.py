@@ -38,6 +38,7 @@ def test_one_job_per_enabled_source_plus_housekeeping(specs):
         ("close-expired", "17 * * * *"),
         ("purge-expired-records", "17 * * * *"),
         ("purge-inactive-accounts", "43 3 * * *"),
+        ("recompute-matches", "25 */6 * * *"),
     ]
     assert declared[0].kwargs["source_id"] == "reliefweb"
 
