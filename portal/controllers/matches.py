@@ -19,6 +19,7 @@ candidate unless they ask for eligible ones only.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated
 
@@ -49,6 +50,8 @@ MAX_TOP = 50
 DEFAULT_TOP = 20
 
 Id = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 Top = Annotated[
     int, QueryParameter(ge=1, le=MAX_TOP, description="how many matches at most, best first")
 ]
@@ -93,12 +96,33 @@ def candidate_filters(
     language: list[str] | None = None,
     citizenship: list[str] | None = None,
 ) -> CandidateFilters:
-    """The query's filters on a vacancy's candidates."""
+    """The query's filters on a vacancy's candidates. A code of the wrong shape is
+    refused (400) rather than read as "nobody speaks it"."""
+    languages = [code.strip().lower() for code in language or [] if code.strip()]
+    citizenships = [code.strip().upper() for code in citizenship or [] if code.strip()]
+    wrong = [
+        (key, code)
+        for key, codes, pattern in (
+            ("language", languages, LANGUAGE_CODE),
+            ("citizenship", citizenships, COUNTRY_CODE),
+        )
+        for code in codes
+        if not pattern.fullmatch(code)
+    ]
+    if wrong:
+        raise ValidationException(
+            detail="; ".join(
+                f"{key} {code!r} is not an "
+                + ("ISO 639-1 language code" if key == "language" else "ISO 3166 alpha-2 code")
+                for key, code in wrong
+            ),
+            extra=[{"key": key, "message": "wrong code"} for key, _ in wrong],
+        )
     return CandidateFilters(
         eligible_only=eligible_only,
         min_score=min_score,
-        languages=[code.strip().lower() for code in language or [] if code.strip()],
-        citizenships=[code.strip().upper() for code in citizenship or [] if code.strip()],
+        languages=languages,
+        citizenships=citizenships,
     )
 
 

@@ -5,6 +5,7 @@ and English, with screenshots for a person to look at."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,18 +13,19 @@ from playwright.async_api import expect
 
 from candidates import accounts, consents
 from candidates.profiles import save_profile
-from candidates.tables import ConsentPurpose, Role
+from candidates.tables import ConsentPurpose, Role, SavedVacancy, StoredMatch
 from tests.browser.conftest import Visit
 from tests.candidates.conftest import PASSWORD
 from tests.portal.test_match_pages import POSTS, PROFILES, add_posts
-from vacancies.tables import Vacancy
+from vacancies.tables import Source, Vacancy
 
 
 @pytest.fixture(scope="module")
-async def posts(server) -> dict[str, int]:
+async def posts(server) -> AsyncIterator[dict[str, int]]:
     """The four analysed posts of the pages' tests, beside the demo's vacancies (their
     deadlines are those tests' clock: in the past here, which the engine may not list,
-    so they are moved to a month from now)."""
+    so they are moved to a month from now). Taken away after the module, so the other
+    modules see the demo's vacancies alone (test_vacancy counts its JPO posts)."""
     found = await Vacancy.select(Vacancy.id, Vacancy.external_id).where(
         Vacancy.source == "match-test"
     )
@@ -37,7 +39,11 @@ async def posts(server) -> dict[str, int]:
                 Vacancy.last_seen: now,
             }
         ).where(Vacancy.id == ids[post.key])
-    return ids
+    yield ids
+    await StoredMatch.delete().where(StoredMatch.vacancy.is_in(list(ids.values())))
+    await SavedVacancy.delete().where(SavedVacancy.vacancy.is_in(list(ids.values())))
+    await Vacancy.delete().where(Vacancy.source == "match-test")
+    await Source.delete().where(Source.id == "match-test")
 
 
 async def candidate_with_profile(profile_of: str, *, visible: bool = True) -> tuple[int, str]:

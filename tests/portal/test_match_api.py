@@ -149,6 +149,12 @@ async def test_staff_filters_in_the_query(world, client):
     swedes = (await client.get(url, params={"citizenship": "se"})).json()
     assert [m["candidate_id"] for m in swedes] == [world.users["ingrid@example.no"]]
     assert (await client.get(url, params={"min_score": "1.5"})).status_code == 400
+    wrong = await client.get(url, params={"language": "__dict__", "citizenship": "-4.1"})
+    assert wrong.status_code == 400
+    assert wrong.json()["detail"] == (
+        "language '__dict__' is not an ISO 639-1 language code; "
+        "citizenship '-4.1' is not an ISO 3166 alpha-2 code"
+    )
 
 
 async def test_a_vacancys_candidates_need_staff_and_a_known_vacancy(world, client):

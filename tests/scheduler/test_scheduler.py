@@ -112,6 +112,7 @@ async def test_serve_scheduler_starts_the_declared_jobs_and_stops_on_request(db,
         "harvest:worldbank-cinfo-rss",
         "purge-expired-records",
         "purge-inactive-accounts",
+        "recompute-matches",
     ]
     own = [r.getMessage() for r in caplog.records if r.name == "scheduler.runner"]
     assert own[-1] == "scheduler stopped"
