@@ -12,7 +12,6 @@ candidate chose (a language's level, the years); everything else in the profile 
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime
 from typing import Any
 
@@ -23,13 +22,11 @@ from candidates.cv import CvText, read_cv
 from candidates.cv_reading import CvSuggestions, propose
 from candidates.profile_models import CefrLevel, Profile, ProfileIn
 from candidates.tables import CandidateCv
+from vacancies.analysis import PIPELINE_LOCK
 from vacancies.db import write_transaction
 from vacancies.nlp.models import EducationLevel
 
 log = logging.getLogger(__name__)
-
-_reading_lock = threading.Lock()
-"""The spaCy pipeline is not meant for two threads at once: CVs are read one at a time."""
 
 
 class NotACandidate(PermissionError):
@@ -95,7 +92,7 @@ class SuggestionChoice(BaseModel):
 
 def read_and_propose(filename: str, data: bytes, *, max_bytes: int, now: datetime):
     """:func:`read_cv` and :func:`propose` (CPU work, for a worker thread)."""
-    with _reading_lock:
+    with PIPELINE_LOCK:  # the vacancies' pipeline, shared with their analysis
         cv = read_cv(filename, data, max_bytes=max_bytes)
         try:
             suggestions = propose(cv.text, cv.lang, today=now.date())

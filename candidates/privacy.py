@@ -170,7 +170,7 @@ async def _export_profile(user_id: int) -> list[dict[str, Any]]:
         return []
     data = {k: v for k, v in row.items() if k not in ("id", "user")}
     for key in ("experience_years", "international_years"):
-        data[key] = round(row[key], 2)  # REAL is single precision on PostgreSQL
+        data[key] = round(row[key], 2)  # as the profile shows them (profiles._profile)
     for key in ("created_at", "updated_at"):
         data[key] = _iso(row[key])
     data["available_from"] = _date(row["available_from"])

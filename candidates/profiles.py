@@ -289,7 +289,7 @@ def _fields() -> tuple[str, ...]:
 def _profile(row: dict[str, Any]) -> Profile:
     data = {name: row[name] for name in _fields()}
     for name in ("experience_years", "international_years"):
-        # REAL is single precision on PostgreSQL: 4.3 comes back as 4.300000190734863.
+        # Shown to two decimals: years read from a CV's date ranges run to many.
         data[name] = round(data[name], 2)
     available = data["available_from"]
     if isinstance(available, datetime):

@@ -99,7 +99,7 @@ class CandidateExport(BaseModel):
     candidate: CandidateView
 
 
-def _visible():
+def visible_condition():
     """The condition on ``portal_user`` rows of candidates visible to staff now."""
     candidates = UserRole.select(UserRole.user).where(UserRole.role == Role.candidate.value)
     consenting = Consent.select(Consent.user).where(
@@ -128,10 +128,10 @@ async def visible_candidates(*, page: int = 1, per_page: int = 50) -> CandidateL
     """The candidates staff may see now, by email address, one page at a time."""
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise ValueError(f"page must be >= 1 and per_page between 1 and {MAX_PER_PAGE}")
-    total = await User.count().where(_visible())
+    total = await User.count().where(visible_condition())
     rows = (
         await User.select(User.id, User.email, User.created_at, User.last_active_at)
-        .where(_visible())
+        .where(visible_condition())
         .order_by(User.email)
         .order_by(User.id)
         .limit(per_page)
@@ -167,7 +167,7 @@ async def _require_staff(staff_id: int) -> None:
 async def _candidate(candidate_id: int) -> CandidateView:
     row = (
         await User.select(User.id, User.email, User.created_at, User.last_active_at)
-        .where((User.id == candidate_id) & _visible())
+        .where((User.id == candidate_id) & visible_condition())
         .first()
     )
     if row is None:

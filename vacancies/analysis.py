@@ -28,8 +28,9 @@ from vacancies.tables import Vacancy
 BATCH = 200
 """Vacancies read, analysed and written per step."""
 
-_pipeline_lock = threading.Lock()
-"""A spaCy pipeline object is not meant for two threads at once."""
+PIPELINE_LOCK = threading.Lock()
+"""A spaCy pipeline object is not meant for two threads at once: every reader of the
+process's pipelines (this module, the CV reader in candidates/cv_service.py) holds it."""
 
 _NORWEGIAN = re.compile(
     r"\b(?:og|ikke|på|til|av|som|med|det|er|en|et|for|å|stillingen|erfaring|utdanning|"
@@ -95,7 +96,7 @@ def current_version() -> str:
     """The version of the analysis the running pipeline makes (builds it on first use)."""
     from vacancies.nlp import pipeline_version
 
-    with _pipeline_lock:
+    with PIPELINE_LOCK:
         use_settings()
         return pipeline_version()
 
@@ -106,7 +107,7 @@ def analyse_texts(texts: Sequence[tuple[str, str | None]]) -> list:
 
     languages = [guess_language(description) for description, _ in texts]
     results: list = [None] * len(texts)
-    with _pipeline_lock:
+    with PIPELINE_LOCK:
         use_settings()
         for language in sorted(set(languages)):
             indexes = [i for i, lang in enumerate(languages) if lang == language]

@@ -51,7 +51,7 @@ from candidates.matching.models import (
     VacancySummary,
 )
 from candidates.profile_models import ProfileIn
-from candidates.staff_access import _visible
+from candidates.staff_access import visible_condition
 from candidates.tables import CandidateCv, CandidateProfile, Role, User, UserRole
 from vacancies.nlp.models import Requirements
 from vacancies.search import catalogue_version
@@ -344,7 +344,7 @@ async def matches_for_candidate(
 
 async def visible_candidate_ids() -> set[int]:
     """Who staff may see right now (read on every call: consent takes effect at once)."""
-    return {row["id"] for row in await User.select(User.id).where(_visible())}
+    return {row["id"] for row in await User.select(User.id).where(visible_condition())}
 
 
 async def matches_for_vacancy(
