@@ -134,8 +134,10 @@ def test_scheduler_process_shuts_down_cleanly_on_sigterm(db):
         if not line:
             break
         lines.append(line)
-        # three enabled sources plus housekeeping
-        if sum("scheduler.runner: scheduled " in seen for seen in lines) == 4:
+        # Jobs are logged soonest first, so which come first depends on the time of day:
+        # wait for every declared job (three sources, analysis, three housekeeping jobs
+        # and the match recompute), not for the first few.
+        if sum("scheduler.runner: scheduled " in seen for seen in lines) == 8:
             break
     process.send_signal(signal.SIGTERM)
     rest, _ = process.communicate(timeout=30)
