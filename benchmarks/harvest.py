@@ -43,6 +43,7 @@ import copy
 import cProfile
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -478,6 +479,7 @@ def run_child(engine: str) -> dict:
     finally:
         if database:
             _psql_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        shutil.rmtree(tmp, ignore_errors=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -14,6 +14,10 @@ from piccolo.table import Table
 
 from vacancies.tables import Vacancy
 
+SQLITE_VARIABLES = 32_766
+"""Bound parameters per SQLite statement: the library's limit since 3.32 (the
+standard library's SQLite is 3.40 or later)."""
+
 
 def engine() -> PostgresEngine | SQLiteEngine:
     return Vacancy._meta.db
@@ -66,23 +70,31 @@ async def bulk_insert(transaction, table: type[Table], rows: list[dict[str, Any]
         return
     columns = [c for c in table._meta.columns if c._meta.db_column_name in rows[0]]
     names = [c._meta.db_column_name for c in columns]
-    json_columns = {c._meta.db_column_name for c in columns if isinstance(c, JSON)}
-    values = [
-        tuple(
-            json.dumps(row[name]) if name in json_columns and row[name] is not None else row[name]
-            for name in names
-        )
-        for row in rows
-    ]
+    json_positions = [i for i, c in enumerate(columns) if isinstance(c, JSON)]
+    values = []
+    for row in rows:
+        value = [row[name] for name in names]
+        for i in json_positions:
+            if value[i] is not None:
+                value[i] = json.dumps(value[i])
+        values.append(tuple(value))
     tablename = table._meta.tablename
     if isinstance(transaction.engine, PostgresEngine):
         # Binary COPY: the fastest way into PostgreSQL, still inside the transaction.
         await transaction.connection.copy_records_to_table(tablename, records=values, columns=names)
         return
+    # Many rows per statement rather than ``executemany``: the sqlite3 module lets go of
+    # the GIL only while a statement runs, and between rows the writing thread waited
+    # for the harvest's main thread to give the GIL back (up to 5 ms each time), which
+    # made writing in the background slower than writing in the foreground.
     quoted = ", ".join(f'"{name}"' for name in names)
-    placeholders = ", ".join("?" for _ in names)
-    sql = f'INSERT INTO "{tablename}" ({quoted}) VALUES ({placeholders})'  # noqa: S608 (names from the table definition)
-    await transaction.connection.executemany(sql, values)
+    row_placeholders = "(" + ", ".join("?" for _ in names) + ")"
+    per_statement = max(1, SQLITE_VARIABLES // len(names))
+    for batch in chunks(values, per_statement):
+        sql = f'INSERT INTO "{tablename}" ({quoted}) VALUES ' + ", ".join(  # noqa: S608 (names from the table definition)
+            [row_placeholders] * len(batch)
+        )
+        await transaction.connection.execute(sql, [value for row in batch for value in row])
 
 
 def chunks(items: list, size: int):

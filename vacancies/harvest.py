@@ -10,8 +10,10 @@ Rules that matter to people relying on the data:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,15 +22,17 @@ from typing import Any
 
 from scrapers.base import SourceConfig
 from scrapers.http import PoliteClient
-from scrapers.records import NotModified, RejectedRecord, SourceError
+from scrapers.records import NotModified, RejectedRecord, ScrapedPage, SourceError
 from scrapers.registry import get_adapter
 from vacancies.db import engine, write_transaction
 from vacancies.ingest import (
+    PageOutcome,
     RunCounts,
     SourceIngestor,
+    close_after_complete_listing,
     close_expired,
-    close_missing,
     normalization_fingerprint,
+    page_ids,
 )
 from vacancies.normalize import resolve_organization
 from vacancies.sources import ParameterError, resolve_params
@@ -37,6 +41,11 @@ from vacancies.tables import HarvestRun, Organization, RunStatus, Source, Vacanc
 log = logging.getLogger(__name__)
 
 MAX_STORED_REJECTIONS = 100
+BATCH_RECORDS = 500
+"""Records (listed-unchanged ones included) stored in one transaction at most, unless
+one page holds more (see ``PageBatch``)."""
+BATCH_SECONDS = 1.0
+"""A batch is stored at the first page that arrives this long after the last store."""
 DETAIL_REFRESH_DAYS = 7
 """A vacancy whose listing entry stays the same still has its detail page read again
 once in this many days (a deadline extended or a text corrected on the detail page
@@ -131,19 +140,29 @@ async def _run(source: Source, client: PoliteClient, result: HarvestResult, now:
         now=now,
         default_organization=resolve_organization(config.organization),
     )
+
+    def absorb(outcome: PageOutcome) -> None:
+        nonlocal unidentified
+        for name, value in outcome.counts.as_dict().items():
+            setattr(counts, name, getattr(counts, name) + value)
+        seen.update(outcome.seen_external_ids)
+        unidentified += outcome.unidentified_rejections
+        rejections.extend(outcome.rejections)
+
+    batch = PageBatch(ingestor, absorb)
     try:
-        async for page in adapter.pages(config, client):
-            if first_validators is None:
-                first_validators = (page.etag, page.last_modified)
-            outcome = await ingestor.ingest_page(page)
-            for name, value in outcome.counts.as_dict().items():
-                setattr(counts, name, getattr(counts, name) + value)
-            seen |= outcome.seen_external_ids
-            unidentified += outcome.unidentified_rejections
-            rejections.extend(outcome.rejections)
-            if page.is_last:
-                complete = True
-                break
+        try:
+            async for page in adapter.pages(config, client):
+                if first_validators is None:
+                    first_validators = (page.etag, page.last_modified)
+                await batch.add(page)
+                if page.is_last:
+                    complete = True
+                    break
+        finally:
+            # Whatever ended the listing (its last page, a source error, a bug), the
+            # pages read so far are stored.
+            await batch.finish()
     except NotModified:
         result.status = RunStatus.not_modified
         counts.closed = await close_expired(now=now, source_id=source.id)
@@ -171,11 +190,84 @@ async def _run(source: Source, client: PoliteClient, result: HarvestResult, now:
             result.status = RunStatus.partial
             result.error = "the listing came back empty; nothing was closed"
             return
-        counts.closed = await close_missing(source.id, seen, now=now)
-        counts.closed += await close_expired(now=now, source_id=source.id)
+        counts.closed = await close_after_complete_listing(source.id, seen, now=now)
     result.status = RunStatus.ok
     if first_validators is not None:
         source.etag, source.last_modified = first_validators
+
+
+class PageBatch:
+    """Collects a run's pages and stores them several at a time, one transaction each,
+    while the adapter goes on reading.
+
+    Adapters page as their platform does, often 10-25 records a page; one transaction
+    per page spent more on opening it, committing and (on SQLite) flushing the
+    full-text index than on the records (see BENCHMARKS.md). A batch is handed to the
+    writer when it holds ``BATCH_RECORDS`` records, when ``BATCH_SECONDS`` have passed
+    since the last one (a source fetched politely, seconds per request, is stored page
+    by page, so its vacancies appear as they are read), before a page that repeats one
+    of its ids, and when the run ends for any reason (``finish``).
+
+    Batches are written one at a time, in order, in the background: the database
+    works (in its own thread on SQLite, its own process on PostgreSQL) while the adapter
+    fetches and parses the next pages and the next batch is prepared (looked up and
+    normalised, ``SourceIngestor.prepare``). A batch that shares an id with the one
+    being written is prepared only after that one committed, so it sees what it stored.
+    A failed write is raised at the next hand-over or at ``finish``."""
+
+    def __init__(
+        self,
+        ingestor: SourceIngestor,
+        on_stored: Callable[[PageOutcome], None],
+        *,
+        max_records: int = BATCH_RECORDS,
+        max_seconds: float = BATCH_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ingestor, self.on_stored = ingestor, on_stored
+        self.max_records, self.max_seconds, self.monotonic = max_records, max_seconds, monotonic
+        self.pages: list[ScrapedPage] = []
+        self.ids: set[str] = set()
+        self.records = 0
+        self.since = monotonic()
+        self.writing: asyncio.Future[PageOutcome] | None = None
+        self.writing_ids: set[str] = set()
+
+    async def add(self, page: ScrapedPage) -> None:
+        ids = page_ids(page)
+        if not self.ids.isdisjoint(ids):
+            await self.flush()
+        self.pages.append(page)
+        self.ids |= ids
+        self.records += len(page.records) + len(page.unchanged)
+        if self.records >= self.max_records or self.monotonic() - self.since >= self.max_seconds:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Prepare the collected pages and hand them to the writer."""
+        pages, ids = self.pages, self.ids
+        self.pages, self.ids, self.records = [], set(), 0
+        self.since = self.monotonic()
+        if not pages:
+            return
+        if not self.writing_ids.isdisjoint(ids):
+            await self._stored()
+        prepared = await self.ingestor.prepare(pages)
+        await self._stored()
+        self.writing = asyncio.ensure_future(self.ingestor.store(prepared))
+        self.writing_ids = ids
+
+    async def finish(self) -> None:
+        """Store everything collected and wait until it is stored."""
+        try:
+            await self.flush()
+        finally:
+            await self._stored()
+
+    async def _stored(self) -> None:
+        if self.writing is not None:
+            writing, self.writing, self.writing_ids = self.writing, None, set()
+            self.on_stored(await writing)
 
 
 async def known_listings(source_id: str, now: datetime) -> dict[str, str]:
