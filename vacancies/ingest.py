@@ -1,6 +1,8 @@
 """Ingestion: scraped pages become stored, normalised vacancies.
 
-* One transaction per fetched page; upsert by (source, external_id).
+* Pages are stored a batch at a time (``vacancies.harvest.PageBatch``): read and
+  normalised first (``SourceIngestor.prepare``), then written in one transaction
+  (``SourceIngestor.store``); upsert by (source, external_id).
 * A record whose content hash did not change causes no write at all.
 * Records that fail normalisation are rejected with a reason; the rest go on.
 * Closing (vacancies missing from a complete listing, or past their deadline) is a
@@ -383,6 +385,7 @@ class SourceIngestor:
         self._duplicates = DuplicateIndex(exclude_source=source_id)
 
     async def ingest_page(self, page: ScrapedPage) -> PageOutcome:
+        """Store one page (prepared and written at once)."""
         return await self.ingest_pages([page])
 
     async def ingest_pages(self, pages: Sequence[ScrapedPage]) -> PageOutcome:
