@@ -188,19 +188,16 @@ class _PoolEntry:
 
 def similar_titles(a: str, b: str) -> bool:
     """Whether two title keys name the same post: near-identical word for word, or one
-    a substantial subset of the other."""
-    # With a cutoff rapidfuzz gives up as soon as the score cannot reach it (and says 0).
-    if fuzz.token_sort_ratio(a, b, score_cutoff=DUPLICATE_TITLE_SCORE):
-        return True
-    shorter = min(a.count(" "), b.count(" ")) + 1
-    return shorter >= SUBSET_MIN_WORDS and bool(
-        fuzz.token_set_ratio(a, b, score_cutoff=DUPLICATE_TITLE_SCORE)
-    )
+    a substantial subset of the other (``first_similar_title`` holds the rule)."""
+    return first_similar_title(a, [b]) == 0
 
 
 def first_similar_title(key: str, keys: list[str]) -> int | None:
-    """Position of the first of ``keys`` that ``similar_titles`` accepts with ``key``:
-    the same test, with rapidfuzz comparing the whole list in one call."""
+    """Position of the first of ``keys`` that names the same post as ``key``: word for
+    word near-identical (token sort ratio), or, when both have at least
+    ``SUBSET_MIN_WORDS`` words, one a near-subset of the other (token set ratio).
+    rapidfuzz compares the whole list in one call and, with a cutoff, gives up on a
+    title as soon as it cannot reach the score."""
     hits = [
         position
         for _, _, position in process.extract(
@@ -386,21 +383,17 @@ class SourceIngestor:
 
     async def ingest_page(self, page: ScrapedPage) -> PageOutcome:
         """Store one page (prepared and written at once)."""
-        return await self.ingest_pages([page])
-
-    async def ingest_pages(self, pages: Sequence[ScrapedPage]) -> PageOutcome:
-        """Store consecutive pages of the listing in one transaction.
-
-        No external id may appear on two of the pages (``page_ids`` tells which ids a
-        page carries): a listing that shifts while it is paged repeats a vacancy on the
-        next page, and that page must see the first one stored, as it would one page at
-        a time. ``vacancies.harvest`` starts a new batch at such a page."""
-        return await self.store(await self.prepare(pages))
+        return await self.store(await self.prepare([page]))
 
     async def prepare(self, pages: Sequence[ScrapedPage]) -> PreparedBatch:
         """Everything about storing ``pages`` that only reads: which records are new,
         changed or unchanged, their normalisation, their rows and duplicate links. The
         reads share one transaction; ``store`` writes the result in another.
+
+        No external id may appear on two of the pages (``page_ids`` tells which ids a
+        page carries): a listing that shifts while it is paged repeats a vacancy on the
+        next page, and that page must see the first one stored, as it would one page at
+        a time. ``vacancies.harvest.PageBatch`` starts a new batch at such a page.
 
         Between the two, nothing else writes this source's vacancies (one harvest per
         source at a time, ``vacancies.locks``) except the analysis, whose results a
@@ -605,9 +598,7 @@ class SourceIngestor:
 
 async def close_missing(source_id: str, seen_external_ids: set[str], *, now: datetime) -> int:
     """Close the source's open vacancies that its complete listing no longer carries."""
-    rows = await Vacancy.select(Vacancy.id, Vacancy.external_id).where(
-        Vacancy.source == source_id, Vacancy.status == VacancyStatus.open
-    )
+    rows = await _open_vacancies(source_id, now)
     missing = [row["id"] for row in rows if row["external_id"] not in seen_external_ids]
     return await _close(missing, reason="missing", now=now)
 
@@ -618,19 +609,25 @@ async def close_after_complete_listing(
     """``close_missing`` and then ``close_expired`` for one source, with one read: the
     source's open vacancies are listed once (on SQLite each listing of a large source
     cost more than a page of new records)."""
-    rows = await Vacancy.raw(
-        "SELECT id, external_id, deadline IS NOT NULL AND deadline < {} AS expired "
-        "FROM vacancy WHERE source = {} AND status = {}",
-        now,
-        source_id,
-        VacancyStatus.open.value,
-    )
+    rows = await _open_vacancies(source_id, now)
     missing = [row["id"] for row in rows if row["external_id"] not in seen_external_ids]
     expired = [
         row["id"] for row in rows if row["expired"] and row["external_id"] in seen_external_ids
     ]
     return await _close(missing, reason="missing", now=now) + await _close(
         expired, reason="deadline", now=now
+    )
+
+
+async def _open_vacancies(source_id: str, now: datetime) -> list[dict]:
+    """Id, external id and whether the deadline has passed by ``now``, of each of the
+    source's open vacancies."""
+    return await Vacancy.raw(
+        "SELECT id, external_id, deadline IS NOT NULL AND deadline < {} AS expired "
+        "FROM vacancy WHERE source = {} AND status = {}",
+        now,
+        source_id,
+        VacancyStatus.open.value,
     )
 
 
