@@ -13,7 +13,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from piccolo.query.functions.aggregate import Max
 from rapidfuzz import fuzz, process
 
 from scrapers.records import RejectedRecord, ScrapedPage, ScrapedVacancy
@@ -268,11 +271,23 @@ class DuplicateIndex:
 
     An organisation's vacancies are read the first time a new record of it is to be
     stored (``prepare``): most sources publish for one organisation, and reading every
-    organisation's for each run cost a quarter of a mixed harvest's time."""
+    organisation's for each run cost a quarter of a mixed harvest's time.
+
+    Harvests of other sources may run at the same time (the scheduler's jobs, ``portal
+    harvest`` with several workers) and store vacancies of the same organisation after
+    its pool was read. So ``catch_up``, called where a batch is written, reads what
+    they stored since: with ``ORGANIZATION_LOCK`` held on PostgreSQL (SQLite has one
+    writer at a time anyway), nothing of the organisation can be stored between that
+    read and the batch's commit, and two harvests storing the same post at once link
+    it as one after the other would."""
 
     def __init__(self, exclude_source: str) -> None:
         self.exclude_source = exclude_source
         self.by_organization: dict[str, _OrganizationPool] = {}
+        self.read_up_to: dict[str, int] = {}
+        """Organisation -> the highest vacancy id of it that has been read (pool or not):
+        what ``catch_up`` reads from."""
+        self._pooled: set[int] = set()
 
     async def prepare(self, acronyms: Iterable[str]) -> None:
         """Read the pools of these organisations that are not read yet."""
@@ -280,15 +295,15 @@ class DuplicateIndex:
         for acronym in wanted:
             self.by_organization[acronym] = _OrganizationPool()
         for batch in chunks(wanted, INSERT_CHUNK):
+            # The highest ids first: a vacancy committed between the two reads is then
+            # read again by ``catch_up`` rather than missed by both.
+            tops = (
+                await Vacancy.select(Vacancy.organization_acronym, Max(Vacancy.id).as_alias("top"))
+                .where(Vacancy.organization_acronym.is_in(batch))
+                .group_by(Vacancy.organization_acronym)
+            )
             rows = (
-                await Vacancy.select(
-                    Vacancy.id,
-                    Vacancy.organization_acronym,
-                    Vacancy.title,
-                    Vacancy.deadline,
-                    Vacancy.country,
-                    Vacancy.grade,
-                )
+                await Vacancy.select(*POOL_COLUMNS)
                 .where(
                     Vacancy.organization_acronym.is_in(batch),
                     Vacancy.status == VacancyStatus.open,
@@ -298,15 +313,54 @@ class DuplicateIndex:
                 .order_by(Vacancy.id)
             )
             for row in rows:
-                self.by_organization[row["organization_acronym"]].add(
-                    _PoolEntry(
-                        row["id"],
-                        title_key(row["title"]),
-                        row["deadline"],
-                        row["country"],
-                        row["grade"],
-                    )
+                self._pool(self.by_organization[row["organization_acronym"]], row)
+            for acronym in batch:
+                self.read_up_to[acronym] = 0
+            for top in tops:
+                self.read_up_to[top["organization_acronym"]] = top["top"]
+
+    async def catch_up(self, acronyms: Iterable[str]) -> dict[str, _OrganizationPool]:
+        """Pool the open canonical vacancies of these organisations that other sources
+        stored since they were last read; returns them by organisation (only those).
+        Call it inside the transaction that writes, after ``lock_organizations``."""
+        wanted = sorted(set(acronyms) & self.read_up_to.keys())
+        fresh: dict[str, _OrganizationPool] = {}
+        for batch in chunks(wanted, CATCH_UP_CHUNK):
+            condition = functools.reduce(
+                operator.or_,
+                [
+                    (Vacancy.organization_acronym == acronym)
+                    & (Vacancy.id > self.read_up_to[acronym])
+                    for acronym in batch
+                ],
+            )
+            rows = (
+                await Vacancy.select(
+                    *POOL_COLUMNS, Vacancy.source, Vacancy.status, Vacancy.canonical
                 )
+                .where(condition)
+                .order_by(Vacancy.id)
+            )
+            for row in rows:
+                acronym = row["organization_acronym"]
+                self.read_up_to[acronym] = max(self.read_up_to[acronym], row["id"])
+                if (
+                    row["status"] == VacancyStatus.open.value
+                    and row["canonical"] is None
+                    and row["source"] != self.exclude_source
+                    and row["id"] not in self._pooled
+                ):
+                    entry = self._pool(self.by_organization[acronym], row)
+                    fresh.setdefault(acronym, _OrganizationPool()).add(entry)
+        return fresh
+
+    def _pool(self, pool: _OrganizationPool, row: dict[str, Any]) -> _PoolEntry:
+        entry = _PoolEntry(
+            row["id"], title_key(row["title"]), row["deadline"], row["country"], row["grade"]
+        )
+        pool.add(entry)
+        self._pooled.add(entry.id)
+        return entry
 
     def find(self, vacancy: NormalizedVacancy) -> int | None:
         """The first pooled vacancy (in the order they were read) this one duplicates."""
@@ -315,16 +369,50 @@ class DuplicateIndex:
         pool = self.by_organization.get(vacancy.organization.acronym)
         if pool is None:
             raise LookupError(f"{vacancy.organization.acronym}: DuplicateIndex.prepare first")
-        entries = [
-            entry
-            for entry in pool.candidates(vacancy)
-            if not (entry.grade and vacancy.grade and entry.grade != vacancy.grade)
-            and _same_place_and_time(entry, vacancy)
-        ]
-        if not entries:
-            return None
-        first = first_similar_title(vacancy.title_key, [entry.title_key for entry in entries])
-        return None if first is None else entries[first].id
+        return find_in_pool(pool, vacancy)
+
+
+POOL_COLUMNS = (
+    Vacancy.id,
+    Vacancy.organization_acronym,
+    Vacancy.title,
+    Vacancy.deadline,
+    Vacancy.country,
+    Vacancy.grade,
+)
+CATCH_UP_CHUNK = 100
+"""Organisations per ``catch_up`` query (an aggregator's batch names dozens)."""
+ORGANIZATION_LOCK = 0x6F726700
+"""PostgreSQL advisory lock class (``pg_advisory_xact_lock(class, hashtext(acronym))``)
+held by the transaction that stores new vacancies of an organisation. The two-key form
+never meets the one-key locks of ``vacancies.locks``."""
+
+
+async def lock_organizations(acronyms: Iterable[str]) -> None:
+    """Inside a write transaction on PostgreSQL: wait until no other transaction is
+    storing vacancies of these organisations, and keep them from doing so until this one
+    ends. In sorted order, so two transactions never wait for each other. On SQLite the
+    write transaction alone does that."""
+    if not is_postgres():
+        return
+    for acronym in sorted(set(acronyms)):
+        await Vacancy.raw(
+            "SELECT pg_advisory_xact_lock({}, hashtext({}))", ORGANIZATION_LOCK, acronym
+        )
+
+
+def find_in_pool(pool: _OrganizationPool, vacancy: NormalizedVacancy) -> int | None:
+    """The first vacancy of ``pool`` (in pool order) that ``vacancy`` duplicates."""
+    entries = [
+        entry
+        for entry in pool.candidates(vacancy)
+        if not (entry.grade and vacancy.grade and entry.grade != vacancy.grade)
+        and _same_place_and_time(entry, vacancy)
+    ]
+    if not entries:
+        return None
+    first = first_similar_title(vacancy.title_key, [entry.title_key for entry in entries])
+    return None if first is None else entries[first].id
 
 
 def _same_place_and_time(entry: _PoolEntry, vacancy: NormalizedVacancy) -> bool:
@@ -352,6 +440,9 @@ class PreparedBatch:
     """Row id -> the values that replace the stored ones."""
     refingerprinted: list[tuple[int, str]] = field(default_factory=list)
     """Row id -> new listing fingerprint of an unchanged vacancy."""
+    unlinked: list[tuple[dict[str, Any], NormalizedVacancy]] = field(default_factory=list)
+    """New rows (of ``new_rows``) of an organisation that duplicate no pooled vacancy
+    yet: ``store`` looks again among what other harvests stored meanwhile."""
 
 
 def page_ids(page: ScrapedPage) -> set[str]:
@@ -437,6 +528,11 @@ class SourceIngestor:
         if new:
             await self._duplicates.prepare(r.organization.acronym for r in new if r.organization)
             batch.new_rows = [self._new_row(r, org_ids, self._duplicates) for r in new]
+            batch.unlinked = [
+                (row, record)
+                for row, record in zip(batch.new_rows, new, strict=True)
+                if row["canonical"] is None and record.organization is not None
+            ]
         for row_id, record, reopen in changed:
             values = self._values(record, org_ids)
             values["last_seen"] = self.now
@@ -455,6 +551,8 @@ class SourceIngestor:
         of a thousand."""
         if batch.new_rows or batch.changed or batch.refingerprinted:
             async with write_transaction() as transaction:
+                if batch.unlinked:
+                    await self._link_late_duplicates(batch.unlinked)
                 for row_id, fingerprint in batch.refingerprinted:
                     await Vacancy.update({Vacancy.listing_fingerprint: fingerprint}).where(
                         Vacancy.id == row_id
@@ -463,6 +561,19 @@ class SourceIngestor:
                 for row_id, values in batch.changed:
                     await Vacancy.update(values).where(Vacancy.id == row_id)
         return batch.outcome
+
+    async def _link_late_duplicates(
+        self, unlinked: list[tuple[dict[str, Any], NormalizedVacancy]]
+    ) -> None:
+        """Inside the writing transaction: link new rows to duplicates that harvests of
+        other sources stored after this one read the organisation's pool."""
+        acronyms = {record.organization.acronym for _, record in unlinked if record.organization}
+        await lock_organizations(acronyms)
+        fresh = await self._duplicates.catch_up(acronyms)
+        for row, record in unlinked:
+            pool = fresh.get(record.organization.acronym) if record.organization else None
+            if pool is not None:
+                row["canonical"] = find_in_pool(pool, record)
 
     def _sort(
         self,
