@@ -176,12 +176,19 @@ async def _check_sources(specs: list, *, quiet: bool) -> list:
 @main.command()
 @click.argument("source_ids", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="machine-readable summary")
-def harvest(source_ids: tuple[str, ...], as_json: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    help="processes harvesting at once (default PORTAL_HARVEST_WORKERS: the cores, at most 4)",
+)
+def harvest(source_ids: tuple[str, ...], as_json: bool, workers: int | None) -> None:
     """Harvest SOURCE_IDS (all enabled sources when none given).
 
-    Exits 1 if any source failed, after harvesting the others.
+    Sources on different hosts are harvested at the same time by worker processes;
+    the sources of one host one after the other. Exits 1 if any source failed, after
+    harvesting the others.
     """
-    results = _harvest(list(source_ids), quiet=as_json)
+    results = _harvest(list(source_ids), quiet=as_json, workers=workers)
     if as_json:
         _print_json(
             [
@@ -203,9 +210,10 @@ def harvest(source_ids: tuple[str, ...], as_json: bool) -> None:
 
 
 @run_async
-async def _harvest(source_ids: list[str], *, quiet: bool) -> list:
+async def _harvest(source_ids: list[str], *, quiet: bool, workers: int | None) -> list:
+    from portal.harvesting import harvest_sources
     from vacancies.analysis import analyse_pending
-    from vacancies.harvest import client_from_settings, enabled_source_ids, harvest_locked
+    from vacancies.harvest import enabled_source_ids
     from vacancies.tables import Source
 
     settings = get_settings()
@@ -215,17 +223,17 @@ async def _harvest(source_ids: list[str], *, quiet: bool) -> list:
     unknown = [s for s in source_ids if s not in known]
     if unknown:
         raise click.ClickException(f"unknown source(s): {', '.join(unknown)}")
-    results = []
-    async with client_from_settings() as client:
-        for source_id in source_ids:
-            if not quiet:
-                console.print(f"[bold]{source_id}[/bold] harvesting…")
-            result = await harvest_locked(
-                source_id, client, lock_ttl_seconds=settings.lock_ttl_seconds
-            )
-            if not quiet:
-                _print_progress(result)
-            results.append(result)
+    workers = workers or settings.harvest_workers
+    if not quiet:
+        console.print(
+            f"harvesting {len(source_ids)} source(s), {min(workers, len(source_ids))} at a time…"
+        )
+    results = await harvest_sources(
+        source_ids,
+        workers=workers,
+        lock_ttl_seconds=settings.lock_ttl_seconds,
+        on_result=None if quiet else _print_progress,
+    )
     analysis = await analyse_pending(source_ids=source_ids)
     if not quiet:
         _print_analysis(analysis)
@@ -413,12 +421,13 @@ def taxonomy_import_esco(path: Path, out: Path | None, as_json: bool) -> None:
 
 def _print_progress(result) -> None:
     if result.skipped:
-        console.print(f"  [yellow]{result.error}[/yellow]")
+        console.print(f"[bold]{result.source_id}[/bold] [yellow]{result.error}[/yellow]")
         return
     c = result.counts
     colour = "red" if result.failed else "green"
     console.print(
-        f"  [{colour}]{result.status.value}[/{colour}] fetched {c.fetched}, new {c.new}, "
+        f"[bold]{result.source_id}[/bold] [{colour}]{result.status.value}[/{colour}] "
+        f"fetched {c.fetched}, new {c.new}, "
         f"updated {c.updated}, unchanged {c.unchanged}, closed {c.closed}, "
         f"rejected {c.rejected} in {result.seconds:.1f}s"
     )

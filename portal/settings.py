@@ -6,6 +6,7 @@ to :func:`get_settings` and clear the cache when they change it.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -57,6 +58,11 @@ class Settings(BaseSettings):
     )
     scheduler_shutdown_grace_seconds: float = Field(default=120.0, ge=0)
     lock_ttl_seconds: int = Field(default=3 * 3600, ge=60)
+    harvest_workers: int = Field(
+        default_factory=lambda: min(4, os.cpu_count() or 1),
+        ge=1,
+        description="processes that harvest sources at once (portal harvest)",
+    )
 
     # Web
     host: str = "127.0.0.1"

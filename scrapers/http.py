@@ -197,7 +197,7 @@ class PoliteClient:
             return await self._send_with_retries(request, host)
 
     def _host_state(self, url: httpx.URL) -> _HostState:
-        return self._hosts.setdefault(_origin(url), _HostState())
+        return self._hosts.setdefault(origin(url), _HostState())
 
     async def _ensure_robots_allow(self, url: httpx.URL, host: _HostState) -> None:
         if host.robots is None or self._clock() - host.robots_fetched_at >= self.robots_max_age:
@@ -205,11 +205,11 @@ class PoliteClient:
             host.robots_fetched_at = self._clock()
             host.crawl_delay = self._crawl_delay(host.robots)
         if not host.robots.can_fetch(str(url), self.user_agent):
-            raise SourceError(f"robots.txt of {_origin(url)} disallows {url} for {self.user_agent}")
+            raise SourceError(f"robots.txt of {origin(url)} disallows {url} for {self.user_agent}")
 
     async def _load_robots(self, url: httpx.URL, host: _HostState) -> Protego:
         """Google's rules: 2xx = obey it, 4xx = no rules, 5xx or unreachable = keep off."""
-        robots_url = f"{_origin(url)}/robots.txt"
+        robots_url = f"{origin(url)}/robots.txt"
         request = self._client.build_request("GET", robots_url)
         try:
             result = await self._send_with_retries(request, host)
@@ -217,7 +217,7 @@ class PoliteClient:
             if isinstance(exc, HTTPStatusError) and 400 <= exc.status < 500:
                 return Protego.parse("")
             raise SourceError(
-                f"robots.txt of {_origin(url)} could not be read ({exc}); not fetching {url}"
+                f"robots.txt of {origin(url)} could not be read ({exc}); not fetching {url}"
             ) from exc
         return Protego.parse(result.text())
 
@@ -377,7 +377,9 @@ def _charset(content_type: str) -> str | None:
     return message.get_content_charset()
 
 
-def _origin(url: httpx.URL) -> str:
+def origin(url: httpx.URL | str) -> str:
+    """``scheme://host[:port]``: what robots.txt and the per-host delay apply to."""
+    url = httpx.URL(url)
     default_port = {"http": 80, "https": 443}.get(url.scheme)
     port = f":{url.port}" if url.port and url.port != default_port else ""
     return f"{url.scheme}://{url.host}{port}"

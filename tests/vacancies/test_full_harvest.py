@@ -95,7 +95,8 @@ async def test_portal_harvest_over_all_sources_from_local_servers(tmp_path):
     with serve_sites(sites) as origins:
         served = served_catalogue(sources_file, specs, sites, origins)
 
-        first = portal("harvest", "--json", sources_file=sources_file)
+        # Every site on its own port: one lane each, three worker processes.
+        first = portal("harvest", "--json", "--workers", "3", sources_file=sources_file)
         assert first.returncode == 0, first.stderr[-3000:] + first.stdout[-3000:]
         runs = {run["source"]: run for run in json.loads(first.stdout)}
         assert sorted(runs) == sorted(served)
@@ -107,8 +108,8 @@ async def test_portal_harvest_over_all_sources_from_local_servers(tmp_path):
             assert run["rejected"] == expected["rejected"], source_id
             assert (run["updated"], run["unchanged"], run["closed"]) == (0, 0, 0), source_id
 
-        # The second run finds everything unchanged, and closes nothing.
-        second = portal("harvest", "--json", sources_file=sources_file)
+        # The second run (in one process) finds everything unchanged, and closes nothing.
+        second = portal("harvest", "--json", "--workers", "1", sources_file=sources_file)
         assert second.returncode == 0, second.stderr[-3000:]
         for run in json.loads(second.stdout):
             expected = sites[run["source"]].expected
