@@ -19,10 +19,21 @@ not the network:
          clock) and fed through the same engine again into new sources, page by page:
          what the database side costs without fetching and parsing.
 
+  mixed in worker processes  the same scaled sites harvested as `portal harvest` runs
+         them (portal/harvesting.py): a lane per host, lanes handed to WORKERS worker
+         processes (PORTAL_BENCH_WORKERS, default one per core, as `portal harvest` on
+         a machine of up to 4 cores), each worker answering from its own copy of the
+         scaled sites, built before the clock starts. The targets apply to this one,
+         the bulk workload and the mixed ingest; the mixed workload in one process
+         (`portal harvest --workers 1`, and the scheduler's jobs) is reported for
+         information, with its rates per adapter and per source.
+
 Two passes each:
   new        an empty database takes them all (target >= 2,000 records/s)
   unchanged  the same listings again (target >= 5,000 records/s), which must write no
-             vacancy row: checked with a trigger counting UPDATEs/INSERTs on vacancy.
+             vacancy row: checked with triggers counting the rows INSERTed/UPDATEd on
+             vacancy (on PostgreSQL per statement: a row-level counter serialised the
+             workers' transactions on its row lock).
 
 Usage:
   .venv/bin/python benchmarks/harvest.py                    # both engines
@@ -62,6 +73,9 @@ RECORDS = round(20_000 * SCALE)
 MIXED_RECORDS = 20_000
 PAGE = 1_000
 SECRETS = {"PORTAL_RELIEFWEB_APPNAME": "norec-benchmark", "PORTAL_UNTALENT_TOKEN": "benchmark"}
+WORKERS = int(os.environ.get("PORTAL_BENCH_WORKERS", os.cpu_count() or 1))
+"""Worker processes of the mixed workload as ``portal harvest`` runs it (its default
+on machines of up to 4 cores is one per core)."""
 TARGET_NEW = 2_000
 TARGET_UNCHANGED = 5_000
 
@@ -107,13 +121,18 @@ WRITE_COUNTER = {
         "CREATE TRIGGER bench_vacancy_insert AFTER INSERT ON vacancy "
         "BEGIN UPDATE bench_writes SET n = n + 1; END",
     ],
+    # A row per statement, counting the rows it wrote: a row-level trigger updating one
+    # counter row made every harvest transaction wait for the counter's row lock, so
+    # harvests in parallel worker processes stored one at a time.
     "postgres": [
         "CREATE TABLE IF NOT EXISTS bench_writes (n BIGINT NOT NULL)",
-        "INSERT INTO bench_writes VALUES (0)",
         "CREATE FUNCTION bench_count() RETURNS trigger AS $$ BEGIN "
-        "UPDATE bench_writes SET n = n + 1; RETURN NULL; END $$ LANGUAGE plpgsql",
-        "CREATE TRIGGER bench_vacancy_write AFTER INSERT OR UPDATE ON vacancy "
-        "FOR EACH ROW EXECUTE FUNCTION bench_count()",
+        "INSERT INTO bench_writes SELECT count(*) FROM written; RETURN NULL; END $$ "
+        "LANGUAGE plpgsql",
+        "CREATE TRIGGER bench_vacancy_insert AFTER INSERT ON vacancy "
+        "REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION bench_count()",
+        "CREATE TRIGGER bench_vacancy_update AFTER UPDATE ON vacancy "
+        "REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION bench_count()",
     ],
 }
 
@@ -141,7 +160,7 @@ async def measure(engine: str) -> dict:
 async def _vacancy_writes() -> int:
     from vacancies.tables import Vacancy
 
-    return (await Vacancy.raw("SELECT n FROM bench_writes"))[0]["n"]
+    return int((await Vacancy.raw("SELECT coalesce(sum(n), 0) AS n FROM bench_writes"))[0]["n"])
 
 
 async def measure_mixed(engine: str) -> dict:
@@ -150,7 +169,7 @@ async def measure_mixed(engine: str) -> dict:
     import httpx
 
     import vacancies.harvest as harvest_module
-    from benchmarks.scaled_sites import ScaledSite, scale_site, sizes
+    from benchmarks.scaled_sites import ScaledSite, bench_base_url, scale_site, sizes
     from scrapers.http import PoliteClient
     from tests.recorded_sites import load_sites
     from vacancies.sources import load_source_specs, sync_sources
@@ -173,16 +192,13 @@ async def measure_mixed(engine: str) -> dict:
         params = dict(spec.params)
         if site.max_pages is not None:
             params["max_pages"] = site.max_pages
-        parts = urlsplit(spec.base_url)
         batch.append(
             spec.model_copy(
                 update={
                     "id": f"{spec.id}-bench",
                     "enabled": True,
                     "params": params,
-                    "base_url": urlunsplit(
-                        parts._replace(scheme="https", netloc=f"{spec.id}.bench.test")
-                    ),
+                    "base_url": bench_base_url(spec.id, spec.base_url),
                 }
             )
         )
@@ -275,6 +291,7 @@ async def measure_mixed(engine: str) -> dict:
     harvest_module.get_adapter = real_get_adapter
     ingest = await measure_mixed_ingest(batch, recorder, clock)
     harvest_module.get_adapter = real_get_adapter
+    workers = await measure_mixed_workers(batch, specs, scaled, wanted)
 
     def total(pass_name: str, key: str) -> float:
         return sum(r[pass_name][key] for r in rows.values() if pass_name in r)
@@ -307,6 +324,7 @@ async def measure_mixed(engine: str) -> dict:
         "mixed_cross_source_links": linked,
         "mixed_per_source": list(rows.values()),
         **ingest,
+        **workers,
     }
 
 
@@ -403,11 +421,114 @@ async def measure_mixed_ingest(batch: list, recorder: PageRecorder, clock) -> di
     return {
         "ingest_counts": counts,
         "ingest_failed": failed,
-        "ingest_new_seconds": seconds["new"],
-        "ingest_unchanged_seconds": seconds["unchanged"],
-        "ingest_new_per_second": counts["new"]["new"] / seconds["new"],
-        "ingest_unchanged_per_second": counts["unchanged"]["unchanged"] / seconds["unchanged"],
+        **_pass_rates("ingest", counts["new"]["new"], counts["unchanged"]["unchanged"], seconds),
         "ingest_vacancy_writes_during_unchanged": writes,
+    }
+
+
+def _pass_rates(prefix: str, new: int, unchanged: int, seconds: dict[str, float]) -> dict:
+    """The seconds and records/s of a workload's two passes, keyed ``PREFIX_...``."""
+    return {
+        f"{prefix}_new_seconds": seconds["new"],
+        f"{prefix}_unchanged_seconds": seconds["unchanged"],
+        f"{prefix}_new_per_second": new / seconds["new"],
+        f"{prefix}_unchanged_per_second": unchanged / seconds["unchanged"],
+    }
+
+
+def fixed_clock() -> datetime:
+    return datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def _worker_ready(_: int) -> int:
+    """Holds a worker a moment, so that each of the first tasks lands on its own."""
+    time.sleep(1.0)
+    return os.getpid()
+
+
+async def measure_mixed_workers(batch: list, specs: list, scaled: dict, wanted: dict) -> dict:
+    """The mixed workload as ``portal harvest`` runs it (``portal.harvesting``): the scaled
+    sites harvested as sources ``X-workers`` by ``WORKERS`` worker processes, each
+    source a lane of its own (one host each), new and then unchanged. The workers are
+    started and have built their copies of the scaled sites before the clock starts;
+    everything else (handing out lanes, the workers opening the database and their
+    clients for each lane, the results coming back) is timed. The other mixed sources'
+    vacancies are closed first, as for the mixed ingest."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from benchmarks.scaled_sites import scaled_client, start_worker
+    from portal.harvesting import harvest_sources
+    from vacancies.sources import sync_sources
+    from vacancies.tables import Vacancy
+
+    await Vacancy.update({Vacancy.status: "closed"}).where(Vacancy.status == "open")
+    workers_batch = [
+        spec.model_copy(update={"id": spec.id.removesuffix("-bench") + "-workers"})
+        for spec in batch
+    ]
+    await sync_sources(workers_batch, disable_missing=False)
+    source_ids = [spec.id for spec in workers_batch]
+    original = {spec.id: spec.id.removesuffix("-bench") for spec in batch}
+    executor = ProcessPoolExecutor(
+        max_workers=WORKERS,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=start_worker,
+        initargs=([spec.config() for spec in specs], wanted),
+    )
+    loop = asyncio.get_running_loop()
+    started = time.perf_counter()
+    pids = await asyncio.gather(
+        *(loop.run_in_executor(executor, _worker_ready, n) for n in range(WORKERS))
+    )
+    start_seconds = time.perf_counter() - started
+    seconds: dict[str, float] = {}
+    totals: dict[str, dict[str, int]] = {}
+    failed: list[str] = []
+    written: dict[str, int] = {}
+    try:
+        for pass_name in ("new", "unchanged"):
+            before = await _vacancy_writes()
+            started = time.perf_counter()
+            results = await harvest_sources(
+                source_ids,
+                workers=WORKERS,
+                lock_ttl_seconds=3600,
+                executor=executor,
+                client_factory=scaled_client,
+                clock=fixed_clock,
+            )
+            seconds[pass_name] = time.perf_counter() - started
+            totals[pass_name] = {
+                key: sum(getattr(r.counts, key) for r in results)
+                for key in ("new", "updated", "unchanged", "rejected")
+            }
+            for spec, result in zip(batch, results, strict=True):
+                site = scaled[original[spec.id]]
+                counts = result.counts
+                if pass_name == "new":
+                    got = (counts.new, counts.rejected)
+                    want = (site.vacancies, site.expected["rejected"])
+                else:
+                    got = (counts.unchanged, counts.new, counts.updated)
+                    want = (site.vacancies, 0, 0)
+                if result.status.value != "ok" or got != want:
+                    failed.append(
+                        f"{result.source_id} ({pass_name} pass): {result.status.value} {got}, "
+                        f"expected {want} {result.error or ''}".rstrip()
+                    )
+            written[pass_name] = await _vacancy_writes() - before
+    finally:
+        executor.shutdown(wait=True)
+    return {
+        "workers": WORKERS,
+        "workers_distinct_processes": len(set(pids)),
+        "workers_start_seconds": start_seconds,
+        "workers_counts": totals,
+        "workers_failed": failed,
+        **_pass_rates("workers", totals["new"]["new"], totals["unchanged"]["unchanged"], seconds),
+        "workers_vacancy_writes_during_new": written["new"],
+        "workers_vacancy_writes_during_unchanged": written["unchanged"],
     }
 
 
@@ -442,8 +563,7 @@ async def measure_bulk(engine: str) -> dict:
         results["unchanged_seconds"] = time.perf_counter() - started
         results["unchanged_status"] = second.status.value
         results["unchanged_counts"] = second.counts.as_dict()
-        writes = await Vacancy.raw("SELECT n FROM bench_writes")
-        results["vacancy_writes_during_unchanged"] = writes[0]["n"]
+        results["vacancy_writes_during_unchanged"] = await _vacancy_writes()
     results["new_per_second"] = RECORDS / results["new_seconds"]
     results["unchanged_per_second"] = RECORDS / results["unchanged_seconds"]
     return results
@@ -523,8 +643,17 @@ def misses(r: dict) -> list[str]:
     out = []
     for workload, new, unchanged in (
         ("bulk", r["new_per_second"], r["unchanged_per_second"]),
-        ("mixed", r.get("mixed_new_per_second"), r.get("mixed_unchanged_per_second")),
+        (
+            f"mixed, {r.get('workers')} worker processes",
+            r.get("workers_new_per_second"),
+            r.get("workers_unchanged_per_second"),
+        ),
         ("mixed ingest", r.get("ingest_new_per_second"), r.get("ingest_unchanged_per_second")),
+        (
+            "mixed, one process (information: portal harvest --workers 1)",
+            r.get("mixed_new_per_second"),
+            r.get("mixed_unchanged_per_second"),
+        ),
     ):
         if new is not None and new < TARGET_NEW:
             out.append(f"{r['engine']} {workload}: new {new:,.0f}/s < {TARGET_NEW:,}/s")
@@ -536,7 +665,7 @@ def misses(r: dict) -> list[str]:
         new, unchanged = _rate(a["vacancies"], a["new"]), _rate(a["vacancies"], a["unchanged"])
         if new < TARGET_NEW or unchanged < TARGET_UNCHANGED:
             out.append(
-                f"{r['engine']} mixed, adapter {name}: new {new:,.0f}/s, "
+                f"{r['engine']} mixed, one process, adapter {name}: new {new:,.0f}/s, "
                 f"unchanged {unchanged:,.0f}/s (information: targets are per workload)"
             )
     return out
@@ -562,7 +691,15 @@ def report(rows: list[dict]) -> str:
         mixed = r["mixed_counts"]
         req = mixed["requests"]
         lines.append(
-            f"| {r['engine']} | mixed: {mixed['new']:,} from {r['mixed_sources']} sources of "
+            f"| {r['engine']} | mixed as `portal harvest` runs it: the same {mixed['new']:,} "
+            f"in {r['workers']} worker processes "
+            f"| {r['workers_new_per_second']:,.0f} ({r['workers_new_seconds']:.1f} s) "
+            f"| {r['workers_unchanged_per_second']:,.0f} ({r['workers_unchanged_seconds']:.1f} s) "
+            f"| {r['workers_vacancy_writes_during_unchanged']} |"
+        )
+        lines.append(
+            f"| {r['engine']} | mixed, one process: {mixed['new']:,} from "
+            f"{r['mixed_sources']} sources of "
             f"realistic size; requests new {req['new']['listing']:,} listing + "
             f"{req['new']['detail']:,} detail, unchanged {req['unchanged']['listing']:,} + "
             f"{req['unchanged']['detail']:,} "
@@ -622,7 +759,8 @@ def report(rows: list[dict]) -> str:
             lines.append(
                 f"\n{r['engine']}: scaled sites built in {r['mixed_build_seconds']:.1f} s "
                 f"(not timed); cross-source duplicate links among the scaled sources: "
-                f"{r['mixed_cross_source_links']}"
+                f"{r['mixed_cross_source_links']}; {r['workers']} worker processes started "
+                f"and built their sites in {r['workers_start_seconds']:.1f} s (not timed)"
             )
     return "\n".join(lines)
 
@@ -652,8 +790,14 @@ def main() -> int:
         and r["mixed_counts"]["new"] == r["mixed_expected"] >= MIXED_RECORDS * SCALE
         and r["mixed_counts"]["unchanged"] == r["mixed_counts"]["new"]
         and r["mixed_vacancy_writes_during_unchanged"] == 0
-        and r["mixed_new_per_second"] >= TARGET_NEW
-        and r["mixed_unchanged_per_second"] >= TARGET_UNCHANGED
+        and not r["workers_failed"]
+        and r["workers_counts"]["new"]["new"] == r["mixed_counts"]["new"]
+        and r["workers_counts"]["unchanged"]["unchanged"] == r["mixed_counts"]["new"]
+        and r["workers_vacancy_writes_during_new"] >= r["mixed_counts"]["new"]
+        and r["workers_vacancy_writes_during_unchanged"] == 0
+        and r["workers_distinct_processes"] == r["workers"]
+        and r["workers_new_per_second"] >= TARGET_NEW
+        and r["workers_unchanged_per_second"] >= TARGET_UNCHANGED
         and not r["ingest_failed"]
         and r["ingest_counts"]["new"]["new"] == r["mixed_counts"]["new"]
         and r["ingest_counts"]["unchanged"]["unchanged"] == r["mixed_counts"]["new"]
@@ -668,6 +812,13 @@ def main() -> int:
             print(f"mixed run on {r['engine']} failed: {failure}")
         for failure in r.get("ingest_failed", []):
             print(f"mixed ingest on {r['engine']} failed: {failure}")
+        for failure in r.get("workers_failed", []):
+            print(f"mixed in worker processes on {r['engine']} failed: {failure}")
+        if "workers" in r and r["workers_distinct_processes"] != r["workers"]:
+            print(
+                f"{r['engine']}: {r['workers_distinct_processes']} of {r['workers']} worker "
+                "processes started before the clock"
+            )
         for miss in misses(r):
             print(f"below target: {miss}")
     print("targets met" if ok else "TARGETS NOT MET")

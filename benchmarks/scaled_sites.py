@@ -87,7 +87,7 @@ import httpx
 from scrapers.base import SourceConfig
 from scrapers.http import PoliteClient
 from scrapers.registry import get_adapter
-from tests.recorded_sites import RecordedSite, Route
+from tests.recorded_sites import RecordedSite, Route, load_sites
 
 REALISTIC_SIZE: dict[str, int] = {
     "reliefweb": 3_000,
@@ -770,3 +770,51 @@ def sizes(source_ids: list[str], total: int, scale: float = 1.0) -> dict[str, in
     realistic = {s: REALISTIC_SIZE.get(s, DEFAULT_SIZE) for s in source_ids}
     factor = total / sum(realistic.values())
     return {s: max(1, math.ceil(n * factor * scale)) for s, n in realistic.items()}
+
+
+# --- The scaled sites in harvest worker processes ---------------------------------------------
+#
+# ``portal.harvesting.harvest_sources`` runs lanes in worker processes, which cannot be
+# handed an in-process transport: each worker builds the same scaled sites when it
+# starts (``start_worker``: deterministic, so they are the sites the parent built) and
+# its clients answer from them (``scaled_client``). Every scaled source lives on a host of
+# its own (``SOURCE.bench.test``); a request to any other host (the Cornerstone API,
+# whose host the career page names) goes to the site last asked.
+
+BENCH_HOST = ".bench.test"
+_worker_sites: dict[str, ScaledSite] = {}
+_last_site: list[ScaledSite] = []
+
+
+def bench_base_url(source_id: str, base_url: str) -> str:
+    """``base_url`` moved to the source's own benchmark host."""
+    parts = urlsplit(base_url)
+    return parts._replace(scheme="https", netloc=f"{source_id}{BENCH_HOST}").geturl()
+
+
+def start_worker(configs: list[SourceConfig], wanted: dict[str, int]) -> None:
+    """A worker process's initializer: build every scaled site (before any timing)."""
+    import asyncio
+
+    async def build() -> None:
+        recorded = load_sites()
+        for config in configs:
+            _worker_sites[config.id] = await scale_site(
+                recorded[config.id], config, wanted[config.id]
+            )
+
+    asyncio.run(build())
+
+
+def scaled_client() -> PoliteClient:
+    """A client factory for the workers: no delay, every request answered by a scaled site."""
+    return PoliteClient(transport=httpx.MockTransport(_answer), delay=0)
+
+
+def _answer(request: httpx.Request) -> httpx.Response:
+    site = _worker_sites.get(request.url.host.removesuffix(BENCH_HOST))
+    if site is None:
+        site = _last_site[-1]
+    else:
+        _last_site[:] = [site]
+    return site.handle(request)

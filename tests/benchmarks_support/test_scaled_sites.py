@@ -116,3 +116,38 @@ async def test_a_scaled_site_yields_copies_of_the_recorded_counts(db, monkeypatc
     # No scaled vacancy keeps a recorded title: every one carries its clone's suffix.
     recorded_rows = len(rows) // COPIES
     assert len({row["title"] for row in rows}) > recorded_rows
+
+
+def test_worker_processes_serve_the_sites_the_parent_built(monkeypatch):
+    """``start_worker`` (a harvest worker's initializer) builds the same scaled sites as
+    the parent; its clients answer each source's host from its site, and another host
+    (the Cornerstone API's) from the site last asked."""
+    import asyncio
+
+    from benchmarks import scaled_sites
+
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(scaled_sites, "_worker_sites", {})
+    monkeypatch.setattr(scaled_sites, "_last_site", [])
+    ids = ["unicef-rss", "ilo-successfactors"]
+    wanted = {source_id: COPIES * SITES[source_id].expected["records"] for source_id in ids}
+    configs = [SPECS[source_id].config() for source_id in ids]
+    scaled_sites.start_worker(configs, wanted)
+    parent = asyncio.run(scale_site(SITES["unicef-rss"], configs[0], wanted["unicef-rss"]))
+
+    feed = scaled_sites.bench_base_url("unicef-rss", SPECS["unicef-rss"].base_url)
+    assert urlsplit(feed).netloc == "unicef-rss.bench.test"
+
+    async def get(url: str) -> httpx.Response:
+        async with scaled_sites.scaled_client() as client:
+            return await client._client.get(url)
+
+    first = asyncio.run(get(feed))
+    assert first.status_code == 200
+    assert first.content == parent.pages[0]
+    elsewhere = asyncio.run(get(urlunsplit(urlsplit(feed)._replace(netloc="api.elsewhere.test"))))
+    assert elsewhere.content == parent.pages[0]
+    other = scaled_sites.bench_base_url("ilo-successfactors", SPECS["ilo-successfactors"].base_url)
+    assert asyncio.run(get(other)).status_code == 200
+    assert scaled_sites._last_site[0].source_id == "ilo-successfactors"
