@@ -376,18 +376,22 @@ def fill_list_values(page: str) -> list[str] | None:
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 
 
+_PLAIN = re.compile(r"[^'\\]+")
+"""A run of characters a single-quoted JavaScript string holds as they are."""
+
+
 def _js_string(page: str, position: int) -> tuple[str | None, int]:
     """Read a single-quoted JavaScript string starting after its quote."""
     out: list[str] = []
     length = len(page)
     while position < length:
-        char = page[position]
-        if char == "'":
-            return "".join(out), position + 1
-        if char != "\\":
-            out.append(char)
-            position += 1
+        plain = _PLAIN.match(page, position)
+        if plain:
+            out.append(plain.group())
+            position = plain.end()
             continue
+        if page[position] == "'":
+            return "".join(out), position + 1
         escaped = page[position + 1 : position + 2]
         if escaped in ("x", "u"):
             size = 2 if escaped == "x" else 4
