@@ -61,6 +61,8 @@ async def harvest_sources(
     pool already started, whose workers can run ``harvest_lane``) replaces the pool this
     call would start; ``client_factory`` and ``clock`` must then be picklable (defined at
     a module's top level)."""
+    if not source_ids:
+        return []
     rows = await Source.select(Source.id, Source.base_url).where(Source.id.is_in(list(source_ids)))
     base_urls = {row["id"]: row["base_url"] for row in rows}
     groups = lanes([(source_id, base_urls[source_id]) for source_id in source_ids])
@@ -97,12 +99,12 @@ async def _harvest_here(
 
 
 async def _largest_first(groups: list[list[str]]) -> list[list[str]]:
-    """Lanes never harvested first (in their order), then by the records their sources
-    fetched in their latest runs, most first."""
+    """Lanes never harvested successfully first (in their order), then by the records
+    their sources fetched in their latest successful runs, most first."""
     source_ids = [source_id for group in groups for source_id in group]
     latest = (
         await HarvestRun.select(Max(HarvestRun.id).as_alias("id"))
-        .where(HarvestRun.source.is_in(source_ids))
+        .where(HarvestRun.source.is_in(source_ids), HarvestRun.status == RunStatus.ok)
         .group_by(HarvestRun.source)
     )
     fetched: dict[str, int] = {}

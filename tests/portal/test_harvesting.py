@@ -48,25 +48,27 @@ async def add_source(source_id: str, base_url: str | None = None) -> None:
     )
 
 
-async def add_run(source_id: str, fetched: int, day: int) -> None:
+async def add_run(source_id: str, fetched: int, day: int, status: str = "ok") -> None:
     await HarvestRun.insert(
         HarvestRun(
             source=source_id,
             started_at=datetime(2026, 11, day, tzinfo=UTC),
-            status="ok",
+            status=status,
             fetched=fetched,
         )
     )
 
 
-async def test_lanes_never_harvested_go_first_then_the_largest_by_their_latest_runs(db):
+async def test_lanes_never_harvested_go_first_then_the_largest_by_their_latest_good_runs(db):
     for source_id in ("small", "large", "both-a", "both-b", "fresh"):
         await add_source(source_id)
     await add_run("small", 900, 1)  # large once, small in its latest run
     await add_run("small", 12, 2)
     await add_run("large", 300, 2)
+    await add_run("large", 0, 3, status="failed")  # a failed run tells nothing of its size
     await add_run("both-a", 100, 2)
     await add_run("both-b", 250, 2)
+    await add_run("fresh", 0, 3, status="failed")  # never harvested successfully
 
     ordered = await _largest_first([["small"], ["both-a", "both-b"], ["large"], ["fresh"]])
 
@@ -149,3 +151,7 @@ async def test_sources_harvested_in_workers_come_back_in_the_order_asked(db):
     assert unicef.status.value == "ok"
     assert unicef.counts.new == site.expected["records"]
     assert await Vacancy.count().where(Vacancy.source == "unicef-rss") == site.expected["records"]
+
+
+async def test_no_sources_harvest_nothing(db):
+    assert await harvest_sources([], workers=2, lock_ttl_seconds=600) == []
