@@ -13,9 +13,7 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import operator
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +22,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from piccolo.query.functions.aggregate import Max
 from rapidfuzz import fuzz, process
 
 from scrapers.records import RejectedRecord, ScrapedPage, ScrapedVacancy
@@ -276,82 +273,78 @@ class DuplicateIndex:
     Harvests of other sources may run at the same time (the scheduler's jobs, ``portal
     harvest`` with several workers) and store vacancies of the same organisation after
     its pool was read. So ``catch_up``, called where a batch is written, reads what
-    they stored since: with ``ORGANIZATION_LOCK`` held on PostgreSQL (SQLite has one
-    writer at a time anyway), nothing of the organisation can be stored between that
-    read and the batch's commit, and two harvests storing the same post at once link
-    it as one after the other would."""
+    they stored since: the vacancies of the organisation above the highest id the
+    table held when it was last read. On PostgreSQL both reads hold the organisation's
+    lock (``lock_organizations``), so no harvest is half-way through storing some of it
+    with lower ids, and nothing of it is stored between ``catch_up`` and the batch's
+    commit; on SQLite one transaction writes at a time. Two harvests storing the same
+    post at once link it as one after the other would."""
 
     def __init__(self, exclude_source: str) -> None:
         self.exclude_source = exclude_source
         self.by_organization: dict[str, _OrganizationPool] = {}
         self.read_up_to: dict[str, int] = {}
-        """Organisation -> the highest vacancy id of it that has been read (pool or not):
-        what ``catch_up`` reads from."""
+        """Organisation -> a vacancy id above which every vacancy of it stored later
+        lies: the highest id in the table when it was last read, with no harvest in the
+        middle of storing some of it (``lock_organizations``)."""
         self._pooled: set[int] = set()
 
     async def prepare(self, acronyms: Iterable[str]) -> None:
         """Read the pools of these organisations that are not read yet."""
         wanted = sorted(set(acronyms) - self.by_organization.keys())
+        if not wanted:
+            return
         for acronym in wanted:
             self.by_organization[acronym] = _OrganizationPool()
-        for batch in chunks(wanted, INSERT_CHUNK):
-            # The highest ids first: a vacancy committed between the two reads is then
-            # read again by ``catch_up`` rather than missed by both.
-            tops = (
-                await Vacancy.select(Vacancy.organization_acronym, Max(Vacancy.id).as_alias("top"))
-                .where(Vacancy.organization_acronym.is_in(batch))
-                .group_by(Vacancy.organization_acronym)
-            )
-            rows = (
-                await Vacancy.select(*POOL_COLUMNS)
-                .where(
-                    Vacancy.organization_acronym.is_in(batch),
-                    Vacancy.status == VacancyStatus.open,
-                    Vacancy.canonical.is_null(),
-                    Vacancy.source != self.exclude_source,
+        async with engine().transaction():
+            await lock_organizations(wanted)
+            top = await _highest_id()
+            for batch in chunks(wanted, INSERT_CHUNK):
+                rows = (
+                    await Vacancy.select(*POOL_COLUMNS)
+                    .where(
+                        Vacancy.organization_acronym.is_in(batch),
+                        Vacancy.status == VacancyStatus.open,
+                        Vacancy.canonical.is_null(),
+                        Vacancy.source != self.exclude_source,
+                    )
+                    .order_by(Vacancy.id)
                 )
-                .order_by(Vacancy.id)
-            )
-            for row in rows:
-                self._pool(self.by_organization[row["organization_acronym"]], row)
-            for acronym in batch:
-                self.read_up_to[acronym] = 0
-            for top in tops:
-                self.read_up_to[top["organization_acronym"]] = top["top"]
+                for row in rows:
+                    self._pool(self.by_organization[row["organization_acronym"]], row)
+        self.read_up_to.update(dict.fromkeys(wanted, top))
 
     async def catch_up(self, acronyms: Iterable[str]) -> dict[str, _OrganizationPool]:
         """Pool the open canonical vacancies of these organisations that other sources
         stored since they were last read; returns them by organisation (only those).
         Call it inside the transaction that writes, after ``lock_organizations``."""
         wanted = sorted(set(acronyms) & self.read_up_to.keys())
+        if not wanted:
+            return {}
+        top = await _highest_id()
+        since = min(self.read_up_to[acronym] for acronym in wanted)
         fresh: dict[str, _OrganizationPool] = {}
-        for batch in chunks(wanted, CATCH_UP_CHUNK):
-            condition = functools.reduce(
-                operator.or_,
-                [
-                    (Vacancy.organization_acronym == acronym)
-                    & (Vacancy.id > self.read_up_to[acronym])
-                    for acronym in batch
-                ],
-            )
+        for batch in chunks(wanted, INSERT_CHUNK):
             rows = (
                 await Vacancy.select(
                     *POOL_COLUMNS, Vacancy.source, Vacancy.status, Vacancy.canonical
                 )
-                .where(condition)
+                .where(Vacancy.id > since, Vacancy.organization_acronym.is_in(batch))
                 .order_by(Vacancy.id)
             )
             for row in rows:
                 acronym = row["organization_acronym"]
-                self.read_up_to[acronym] = max(self.read_up_to[acronym], row["id"])
                 if (
-                    row["status"] == VacancyStatus.open.value
+                    row["id"] > self.read_up_to[acronym]
+                    and row["status"] == VacancyStatus.open.value
                     and row["canonical"] is None
                     and row["source"] != self.exclude_source
                     and row["id"] not in self._pooled
                 ):
                     entry = self._pool(self.by_organization[acronym], row)
                     fresh.setdefault(acronym, _OrganizationPool()).add(entry)
+        for acronym in wanted:
+            self.read_up_to[acronym] = max(self.read_up_to[acronym], top)
         return fresh
 
     def _pool(self, pool: _OrganizationPool, row: dict[str, Any]) -> _PoolEntry:
@@ -380,8 +373,6 @@ POOL_COLUMNS = (
     Vacancy.country,
     Vacancy.grade,
 )
-CATCH_UP_CHUNK = 100
-"""Organisations per ``catch_up`` query (an aggregator's batch names dozens)."""
 ORGANIZATION_LOCK = 0x6F726700
 """PostgreSQL advisory lock class (``pg_advisory_xact_lock(class, hashtext(acronym))``)
 held by the transaction that stores new vacancies of an organisation. The two-key form
@@ -389,16 +380,23 @@ never meets the one-key locks of ``vacancies.locks``."""
 
 
 async def lock_organizations(acronyms: Iterable[str]) -> None:
-    """Inside a write transaction on PostgreSQL: wait until no other transaction is
-    storing vacancies of these organisations, and keep them from doing so until this one
-    ends. In sorted order, so two transactions never wait for each other. On SQLite the
-    write transaction alone does that."""
+    """Inside a transaction on PostgreSQL: wait until no other transaction is storing
+    vacancies of these organisations, and keep them from doing so until this one ends
+    (``SourceIngestor.store`` holds them while it writes, ``DuplicateIndex`` while it
+    reads). Taken in sorted order, so two transactions never wait for each other. On
+    SQLite one transaction writes at a time anyway, and a read sees a snapshot."""
     if not is_postgres():
         return
-    for acronym in sorted(set(acronyms)):
-        await Vacancy.raw(
-            "SELECT pg_advisory_xact_lock({}, hashtext({}))", ORGANIZATION_LOCK, acronym
-        )
+    await Vacancy.raw(
+        "SELECT pg_advisory_xact_lock({}, hashtext(acronym)) FROM unnest({}::text[]) AS acronym",
+        ORGANIZATION_LOCK,
+        sorted(set(acronyms)),
+    )
+
+
+async def _highest_id() -> int:
+    rows = await Vacancy.raw("SELECT max(id) AS top FROM vacancy")
+    return rows[0]["top"] or 0
 
 
 def find_in_pool(pool: _OrganizationPool, vacancy: NormalizedVacancy) -> int | None:

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 from datetime import UTC, datetime
+
+import pytest
 
 from scrapers.records import ScrapedPage
 from tests.vacancies.test_ingest import NOW, add_source, stored, unicef_record
-from vacancies.ingest import DuplicateIndex, SourceIngestor, close_missing
+from vacancies.db import engine
+from vacancies.ingest import DuplicateIndex, SourceIngestor, close_missing, lock_organizations
 
 
 def page(*records) -> ScrapedPage:
@@ -114,3 +118,21 @@ async def test_two_harvests_storing_the_same_post_at_once_link_it_once(db, monke
     links = {a["canonical"], b["canonical"]}
     assert links in ({None, a["id"]}, {None, b["id"]}), links
     assert (b["canonical"] == a["id"]) != (a["canonical"] == b["id"])
+
+
+@pytest.mark.postgres_only  # SQLite: a read sees a snapshot, one transaction writes
+async def test_reading_a_pool_waits_for_a_harvest_storing_that_organisation(db):
+    """A harvest storing UNICEF vacancies holds their ids uncommitted while another
+    organisation's vacancies may commit with higher ids. A pool read then, without
+    waiting, would note the higher id as read and never look below it again."""
+    unicef, reliefweb = await two_sources()
+    await unicef.ingest_page(page(unicef_record("591530")))
+    outside = contextvars.copy_context()  # the reading task's queries: not in ours
+    async with engine().transaction():
+        await lock_organizations(["UNICEF"])  # as a harvest's store holds it
+        reading = asyncio.create_task(reliefweb.prepare([page(aggregated())]), context=outside)
+        await asyncio.sleep(0.3)
+        assert not reading.done()
+    second = await reading
+
+    assert second.new_rows[0]["canonical"] == (await stored("unicef-rss", "591530"))["id"]
