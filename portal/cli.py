@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import click
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from portal.settings import get_settings
+from portal.settings import describe_invalid, get_settings
 
 # Wide when piped, so tables are not cut to 80 columns in logs and scripts.
 console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
@@ -65,6 +66,10 @@ def _print_json(data: Any) -> None:
 @click.version_option(package_name="norec-portal")
 def main() -> None:
     """Norec's recruitment portal: UN and development-bank vacancies for Norwegians."""
+    try:
+        get_settings()
+    except ValidationError as exc:
+        raise click.UsageError(f"invalid settings:\n{describe_invalid(exc)}") from None
 
 
 # --- database -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -169,3 +169,21 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+SENSITIVE = ("url", "password", "secret", "token", "key")
+"""Settings whose values an error message does not repeat (a database URL may carry a
+password)."""
+
+
+def describe_invalid(error: ValidationError) -> str:
+    """One line per invalid setting, named as it is set: ``PORTAL_HARVEST_WORKERS: Input
+    should be greater than or equal to 1 (got '0')``."""
+    lines = []
+    for problem in error.errors():
+        field = "_".join(str(part) for part in problem["loc"])
+        line = f"PORTAL_{field.upper()}: {problem['msg']}"
+        if not any(word in field.lower() for word in SENSITIVE):
+            line += f" (got {problem.get('input')!r})"
+        lines.append(line)
+    return "\n".join(lines)

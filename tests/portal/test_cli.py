@@ -177,3 +177,21 @@ def test_demo_loads_recorded_feeds_marked_as_sample(db):
 
     again = json.loads(portal("demo", "--json", env=repo_sources).stdout)
     assert sum(r["new"] + r["updated"] for r in again) == 0
+
+
+def test_invalid_settings_are_named_without_a_traceback(db):
+    result = portal(
+        "sources",
+        "list",
+        env={
+            "PORTAL_HARVEST_WORKERS": "0",
+            "PORTAL_DATABASE_URL": "mysql://admin:hunter2@db/portal",
+        },
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "PORTAL_HARVEST_WORKERS: Input should be greater than or equal to 1 (got '0')" in (
+        result.stderr
+    )
+    assert "PORTAL_DATABASE_URL: " in result.stderr
+    assert "hunter2" not in result.stderr
