@@ -317,10 +317,12 @@ class DuplicateIndex:
     async def catch_up(self, acronyms: Iterable[str]) -> dict[str, _OrganizationPool]:
         """Pool the open canonical vacancies of these organisations that other sources
         stored since they were last read; returns them by organisation (only those).
-        Call it inside the transaction that writes, after ``lock_organizations``."""
+        Call it inside the transaction that writes: it takes the organisations' locks,
+        which that transaction then holds until it commits."""
         wanted = sorted(set(acronyms) & self.read_up_to.keys())
         if not wanted:
             return {}
+        await lock_organizations(wanted)
         top = await _highest_id()
         since = min(self.read_up_to[acronym] for acronym in wanted)
         fresh: dict[str, _OrganizationPool] = {}
@@ -566,7 +568,6 @@ class SourceIngestor:
         """Inside the writing transaction: link new rows to duplicates that harvests of
         other sources stored after this one read the organisation's pool."""
         acronyms = {record.organization.acronym for _, record in unlinked if record.organization}
-        await lock_organizations(acronyms)
         fresh = await self._duplicates.catch_up(acronyms)
         for row, record in unlinked:
             pool = fresh.get(record.organization.acronym) if record.organization else None
